@@ -1,0 +1,76 @@
+"""The build flow: ingest → extract (mapped over batches) → resolve → graph → output folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from kgbuild.extract import Extractor, batched, load_extractor
+from kgbuild.graph import KnowledgeGraph, build_graph
+from kgbuild.model import IngestResult, PaperExtraction
+from kgbuild.resolve import Resolution, resolve
+from kgbuild.settings import Settings
+from kgbuild.sinks import RunSummary, render_markdown, write_output_folder
+from kgbuild.sources import FieldNames, ingest
+
+# Stage outputs are large in-memory objects: never hash or persist them as cache keys.
+stage = task(cache_policy=NO_CACHE, persist_result=False)
+io_stage = task(cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=1)
+
+
+@io_stage
+def ingest_inputs(inputs: list[str], settings: Settings) -> IngestResult:
+    names = FieldNames.with_overrides(settings.title_field, settings.abstract_field, settings.id_field)
+    result = ingest(inputs, settings.input_format, names)
+    logger = get_run_logger()
+    for record in result.quarantined:
+        logger.warning("quarantined %s", record.message())
+    logger.info("ingested %d papers from %d files (%d duplicates merged, %d quarantined)",
+                len(result.papers), len(result.per_file), result.duplicates, len(result.quarantined))
+    return result
+
+
+@stage
+def extract_batch(batch: list, extractor: Extractor) -> list[PaperExtraction]:
+    return extractor.run(batch)
+
+
+@stage
+def resolve_entities(extractions: list[PaperExtraction]) -> Resolution:
+    return resolve(extractions)
+
+
+@stage
+def link_graph(ingested: IngestResult, resolution: Resolution) -> KnowledgeGraph:
+    return build_graph(ingested.papers, resolution.extractions, resolution.entities)
+
+
+@io_stage
+def write_outputs(out_dir: str, ingested: IngestResult, resolution: Resolution, graph: KnowledgeGraph) -> RunSummary:
+    return write_output_folder(Path(out_dir), ingested, resolution.extractions, graph)
+
+
+@flow(name="kgbuild-build-graph", log_prints=True)
+def build_graph_flow(
+    inputs: list[str],
+    out_dir: str,
+    input_format: str | None = None,
+    batch_size: int | None = None,
+    pipeline: str | None = None,
+) -> RunSummary:
+    overrides = {k: v for k, v in (("input_format", input_format), ("batch_size", batch_size),
+                                   ("pipeline", pipeline)) if v is not None}
+    settings = Settings(**overrides)
+    ingested = ingest_inputs(inputs, settings)
+    extractor = load_extractor(settings.pipeline)
+    futures = extract_batch.map(list(batched(ingested.papers, settings.batch_size)), unmapped(extractor))
+    extractions = [x for batch in futures.result() for x in batch]
+    resolution = resolve_entities(extractions)
+    graph = link_graph(ingested, resolution)
+    summary = write_outputs(out_dir, ingested, resolution, graph)
+    create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary),
+                             description="Counts of the kgbuild build run")
+    return summary

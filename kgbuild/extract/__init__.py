@@ -1,0 +1,29 @@
+"""Extraction stage: methods, datasets, metrics, tasks, claims and results from paper text.
+
+`Extractor` is the stage interface; the pipeline it runs is chosen by name
+(`kgbuild_rules`, the built-in rule pipeline) or by the path of a saved spaCy
+pipeline, so a trained pipeline can replace the rules without touching callers.
+"""
+
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+from kgbuild.extract.contract import to_contract, write_jsonl
+from kgbuild.extract.extractor import Extractor, joined_text
+from kgbuild.extract.pipeline import RULES_PIPELINE, build_rule_pipeline, load_pipeline
+
+T = TypeVar("T")
+
+
+def batched(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    """Consecutive batches of `size` items: the unit of work of one extraction task."""
+    for start in range(0, len(items), size):
+        yield list(items[start:start + size])
+
+
+def load_extractor(pipeline: str = RULES_PIPELINE) -> Extractor:
+    return Extractor(load_pipeline(pipeline))
+
+
+__all__ = ["RULES_PIPELINE", "Extractor", "batched", "build_rule_pipeline", "joined_text", "load_extractor",
+           "load_pipeline", "to_contract", "write_jsonl"]

@@ -1,0 +1,285 @@
+"""spaCy components of the rule-based extraction pipeline, one job each.
+
+Entities are written to `doc.ents`, each with a confidence in `span._.confidence`;
+claims go to `doc.spans["claims"]` and numeric results to `doc.spans["results"]`,
+both with per-span scores in the group's `attrs["scores"]`, the layout spaCy's
+own span categorizer uses, so a trained component can take any one's place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.util import filter_spans
+
+from kgbuild.extract.abbreviations import find_definitions
+from kgbuild.extract.namelist import Name, load_names
+from kgbuild.model import ClaimType, EntityType
+
+if not Span.has_extension("confidence"):
+    Span.set_extension("confidence", default=None)
+if not Span.has_extension("rule"):
+    Span.set_extension("rule", default=None)
+
+# Prior confidence of a match by how it was found. They are rule priors, not
+# model scores: the trained pipeline replaces this whole component.
+NAME_CONFIDENCE = {("core", True): 0.85, ("core", False): 0.8, ("pwc", True): 0.6, ("pwc", False): 0.55}
+PROPOSED_CONFIDENCE = 0.75
+TITLE_NAME_CONFIDENCE = 0.7
+
+
+def _typed_span(doc: Doc, start: int, end: int, kind: EntityType | str, confidence: float, rule: str) -> Span:
+    # Span extension values live in the doc keyed by character offsets, so set
+    # them only on spans that are kept: a rival span at the same offsets would overwrite them.
+    span = Span(doc, start, end, label=str(kind))
+    span._.confidence = confidence
+    span._.rule = rule
+    return span
+
+
+def _set_ents(doc: Doc, new: list[Span]) -> None:
+    """Add spans to doc.ents, keeping existing entities where they overlap."""
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    fresh = filter_spans([s for s in new if not any(i in taken for i in range(s.start, s.end))])
+    doc.ents = sorted([*doc.ents, *fresh], key=lambda s: s.start)
+
+
+@Language.component("kgbuild_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line (between title and abstract) always starts a sentence."""
+    for token in doc[:-1]:
+        if token.is_space and "\n\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.factory("kgbuild_name_matcher", default_config={"min_confidence": 0.0})
+def make_name_matcher(nlp: Language, name: str, min_confidence: float) -> NameMatcher:
+    return NameMatcher(nlp, load_names(), min_confidence)
+
+
+class NameMatcher:
+    """Finds names from the shipped name lists; longest match wins."""
+
+    def __init__(self, nlp: Language, names: list[Name], min_confidence: float) -> None:
+        self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.info: dict[str, Name] = {}
+        seen: set[str] = set()
+        for entry in names:
+            # One type per name: the first list naming it (the hand-kept one) wins.
+            if entry.text.casefold() in seen:
+                continue
+            seen.add(entry.text.casefold())
+            key = entry.text
+            self.info[key] = entry
+            pattern = nlp.make_doc(entry.text if entry.cased else entry.text.lower())
+            (self.cased if entry.cased else self.lower).add(key, [pattern])
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: dict[tuple[int, int], Name] = {}
+        for matcher in (self.cased, self.lower):
+            for match_id, start, end in matcher(doc):
+                found.setdefault((start, end), self.info[doc.vocab.strings[match_id]])
+        spans = []
+        for (start, end), entry in found.items():
+            confidence = NAME_CONFIDENCE[(entry.source, entry.cased)]
+            if confidence >= self.min_confidence:
+                spans.append(_typed_span(doc, start, end, entry.type, confidence, f"names:{entry.source}"))
+        _set_ents(doc, spans)
+        return doc
+
+
+# "we propose X", "we introduce X, a …", "called X", "dubbed X": X names a new method.
+# A name: capitalised words ("Order-Preserving GFlowNets", "Maestro"), or one mixed-case/acronym token
+# with an optional version ("EigenPro 3.0", "GSPMD").
+_NAME = (r"(?P<name>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}(?=\s*[,(:;]|\s+(?:is|which|that|to|for|with)\b)"
+         r"|[A-Z][\w.\-]*[A-Z0-9][\w.\-]*(?:\s+\d+(?:\.\d+)*)?)")
+# "we propose X", "we introduce X, a …": X names a new method. Only the name is case-sensitive.
+_PROPOSAL = re.compile(
+    r"\b(?i:we|this (?:paper|work)|our (?:paper|work))\s+(?i:(?:also|further|first|then)\s+)?"
+    r"(?i:propose[sd]?|introduce[sd]?|present[sd]?|develop[sd]?|design(?:s|ed)?|release[sd]?)\s+"
+    r"(?i:(?:a|an|the)\s+)?(?i:(?:new|novel|simple|general|unified)\s+)?"
+    r"(?i:(?:method|framework|approach|algorithm|model|system|toolkit|technique|architecture),?\s+)?"
+    r"(?i:(?:called|named|dubbed|i\.e\.,?)\s+)?" + _NAME
+)
+_CALLED = re.compile(r"\b(?i:called|dubbed|named|coined|termed)\s+" + _NAME)
+# A title that opens with a name and a colon names the paper's method: "GSPMD: General …".
+_TITLE_NAME = re.compile(r"^(?P<name>[A-Z][\w.\-^{}]*(?:[ -][A-Z0-9][\w.\-]*)?)\s*:\s")
+_DISTINCTIVE = re.compile(r".[A-Z0-9]|\s")
+
+
+@Language.component("kgbuild_proposed_names")
+def proposed_names(doc: Doc) -> Doc:
+    """Names the paper introduces become Methods, with every later mention of them."""
+    introduced: dict[str, float] = {}
+    first_sentence = next(doc.sents, None)
+    if first_sentence is not None and (m := _TITLE_NAME.match(first_sentence.text)):
+        introduced[m.group("name")] = TITLE_NAME_CONFIDENCE
+    for pattern in (_PROPOSAL, _CALLED):
+        for m in pattern.finditer(doc.text):
+            name = m.group("name").rstrip(".,")
+            if name.lower() not in {"a", "an", "the", "this", "these", "our", "in", "we"}:
+                introduced.setdefault(name, PROPOSED_CONFIDENCE)
+    spans = []
+    for name, confidence in introduced.items():
+        # A plain capitalised word ("Maestro") is only a name where it is not starting a sentence.
+        distinctive = bool(_DISTINCTIVE.search(name))
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc.text):
+            span = doc.char_span(m.start(), m.end())
+            if span is not None and (distinctive or not span[0].is_sent_start):
+                spans.append(_typed_span(doc, span.start, span.end, EntityType.METHOD, confidence, "proposed"))
+    _set_ents(doc, spans)
+    return doc
+
+
+@Language.component("kgbuild_abbreviations")
+def abbreviations(doc: Doc) -> Doc:
+    """An acronym and its long form share one type, and so do later bare uses of the acronym."""
+    typed = {(e.start_char, e.end_char): e for e in doc.ents}
+    spans = []
+    for d in find_definitions(doc.text):
+        long_span = doc.char_span(d.long_start, d.long_end, alignment_mode="expand")
+        short_span = doc.char_span(d.short_start, d.short_end)
+        if long_span is None or short_span is None:
+            continue
+        source = next(
+            (e for e in doc.ents if e.start < long_span.end and e.end > long_span.start and e.end == long_span.end),
+            None,
+        ) or typed.get((short_span.start_char, short_span.end_char))
+        if source is None:
+            continue
+        confidence = round(source._.confidence * 0.95, 4)
+        short = short_span.text
+        doc.user_data.setdefault("kgbuild_long_forms", {})[short] = long_span.text
+        for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", doc.text):
+            span = doc.char_span(m.start(), m.end())
+            if span is not None:
+                spans.append(_typed_span(doc, span.start, span.end, source.label_, confidence, "abbreviation"))
+        # The whole long form, not a partial name match inside it.
+        doc.ents = [e for e in doc.ents if e.end <= long_span.start or e.start >= long_span.end]
+        spans.append(_typed_span(doc, long_span.start, long_span.end, source.label_, confidence, "abbreviation"))
+    _set_ents(doc, spans)
+    return doc
+
+
+_CONTRIBUTION_CUES = [
+    (re.compile(r"\b(?:we|this (?:paper|work|thesis|article)|our (?:work|paper))\b[^.]{0,40}?\b"
+                r"(?:propose|introduce|present|develop|design|describe|build|offer|formulate|release|"
+                r"devise|construct|contribute)", re.I), 0.8),
+    (re.compile(r"\b(?:in this (?:paper|work|thesis|article)|here),?\s+we\b", re.I), 0.7),
+    (re.compile(r"\b(?:we|this (?:paper|work))\s+(?:study|investigate|address|focus|explore|consider|"
+                r"tackle|analy[sz]e|examine|aim)", re.I), 0.6),
+    (re.compile(r"\b(?:to address|to tackle|to mitigate|to overcome|to solve) (?:this|these|the)\b", re.I), 0.55),
+]
+_FINDING_CUES = [
+    (re.compile(r"\b(?:outperform\w*|surpass\w*|state[- ]of[- ]the[- ]art|sota|beats?)\b", re.I), 0.8),
+    (re.compile(r"\b(?:achiev\w*|improv\w*|reduc\w*|speed\w*|boost\w*|gains?|faster|better|fewer|"
+                r"lower|higher)\b", re.I), 0.6),
+    (re.compile(r"\b(?:we|results?|experiments?|evaluations?|analysis|it)\s+(?:also\s+|further\s+)?"
+                r"(?:show|demonstrate|find|found|observe|reveal|prove|confirm|indicate|suggest)\w*", re.I), 0.75),
+    (re.compile(r"\d+(?:\.\d+)?\s?(?:%|x\b|\u00d7|times\b)", re.I), 0.6),
+]
+
+
+def _cue_score(text: str, cues: list[tuple[re.Pattern[str], float]]) -> float:
+    """Noisy-or of the cue strengths that fire: more independent cues, more confidence."""
+    miss = 1.0
+    for pattern, strength in cues:
+        if pattern.search(text):
+            miss *= 1.0 - strength
+    return round(1.0 - miss, 4)
+
+
+@Language.factory("kgbuild_claims", default_config={"threshold": 0.5})
+def make_claims(nlp: Language, name: str, threshold: float) -> ClaimFinder:
+    return ClaimFinder(threshold)
+
+
+class ClaimFinder:
+    """Labels sentences that state a contribution or a finding, by cue phrases."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans, scores = [], []
+        for sent in doc.sents:
+            text = sent.text
+            contribution = _cue_score(text, _CONTRIBUTION_CUES)
+            finding = _cue_score(text, _FINDING_CUES)
+            label, score = max((ClaimType.CONTRIBUTION, contribution), (ClaimType.FINDING, finding),
+                               key=lambda pair: pair[1])
+            if score >= self.threshold:
+                trimmed = doc.char_span(sent.start_char, sent.start_char + len(text.rstrip()), label=str(label),
+                                        alignment_mode="contract")
+                if trimmed is not None:
+                    spans.append(trimmed)
+                    scores.append(score)
+        group = SpanGroup(doc, name="claims", spans=spans)
+        group.attrs["scores"] = scores
+        doc.spans["claims"] = group
+        return doc
+
+
+_VALUE = re.compile(
+    r"(?<![\w.])(?:[+-])?\d+(?:[.,]\d+)*(?:\s?(?:%|x\b|X\b|\u00d7|times\b|points?\b|pp\b|[MBK]\b))?",
+)
+
+
+def _distance(span: Span, start: int, end: int) -> int:
+    return min(abs(span.start_char - end), abs(start - span.end_char))
+
+
+def _nearest(ents: list[Span], kind: EntityType, start: int, end: int) -> Span | None:
+    return min((e for e in ents if e.label_ == kind), key=lambda e: _distance(e, start, end), default=None)
+
+
+@Language.factory("kgbuild_results", default_config={"window": 60})
+def make_results(nlp: Language, name: str, window: int) -> ResultFinder:
+    return ResultFinder(window)
+
+
+class ResultFinder:
+    """Numbers stated as results, tied to the metric, dataset and method named in their sentence."""
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans, scores, links = [], [], []
+        for sent in doc.sents:
+            ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end]
+            for m in _VALUE.finditer(sent.text):
+                start, end = sent.start_char + m.start(), sent.start_char + m.end()
+                span = doc.char_span(start, end, label="result", alignment_mode="expand")
+                if span is None or any(e.start <= span.start < e.end for e in ents):
+                    continue  # a number inside a name ("ResNet-50", "GPT-3") is not a result
+                unit = m.group(0)[-1] in "%xX\u00d7" or m.group(0).endswith(("times", "points", "pp"))
+
+                metric = _nearest(ents, EntityType.METRIC, start, end)
+                close_metric = metric is not None and _distance(metric, start, end) <= self.window
+                if not (unit or close_metric):
+                    continue
+                method = _nearest(ents, EntityType.METHOD, start, end)
+                dataset = _nearest(ents, EntityType.DATASET, start, end)
+                confidence = 0.5 + 0.25 * close_metric + 0.1 * unit + 0.05 * (dataset is not None)
+                spans.append(Span(doc, span.start, span.end, label="result"))
+                scores.append(round(confidence, 4))
+                links.append({
+                    "value": doc.text[start:end],
+                    "start": start,
+                    "end": end,
+                    "metric": metric.text if metric is not None else None,
+                    "dataset": dataset.text if dataset is not None else None,
+                    "method": method.text if method is not None else None,
+                })
+        group = SpanGroup(doc, name="results", spans=spans)
+        group.attrs["scores"] = scores
+        group.attrs["links"] = links
+        doc.spans["results"] = group
+        return doc

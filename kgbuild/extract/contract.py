@@ -1,0 +1,46 @@
+"""The extraction contract: one JSON object per paper, as `kgbuild extract` writes it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from kgbuild.model import PaperExtraction
+
+
+def to_contract(x: PaperExtraction) -> dict[str, Any]:
+    return {
+        "id": x.paper_id,
+        "title": x.title,
+        "abstract": x.abstract,
+        "entities": [
+            {"type": m.type.value, "text": m.text, "field": m.field.value, "start": m.start, "end": m.end,
+             "canonical": m.canonical, "confidence": m.confidence}
+            for m in x.entities
+        ],
+        "claims": [
+            {"type": c.type.value, "text": c.text, "field": c.field.value, "start": c.start, "end": c.end,
+             "confidence": c.confidence, "entities": list(c.entities)}
+            for c in x.claims
+        ],
+        "results": [
+            {"method": r.method, "dataset": r.dataset, "metric": r.metric, "value": r.value,
+             "field": r.field.value, "start": r.start, "end": r.end, "confidence": r.confidence}
+            for r in x.results
+        ],
+        "extractor": {"name": x.extractor.name, "version": x.extractor.version},
+    }
+
+
+def write_jsonl(extractions: Iterable[PaperExtraction], out: IO[str] | Path) -> int:
+    """Write one line per extraction; returns how many were written."""
+    if isinstance(out, Path):
+        with out.open("w", encoding="utf-8", newline="\n") as handle:
+            return write_jsonl(extractions, handle)
+    count = 0
+    for x in extractions:
+        out.write(json.dumps(to_contract(x), ensure_ascii=False) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,15 @@
+"""Graph stage: papers, extractions and canonical entities linked into one typed graph.
+
+`build_graph` makes the `KnowledgeGraph`; `to_rdf` and `to_networkx` give the
+same graph as RDF (our ontology) and as a networkx multigraph.
+"""
+
+from kgbuild.graph.build import build_graph, paper_node_id
+from kgbuild.graph.convert import to_networkx
+from kgbuild.graph.model import Edge, EdgeKind, KnowledgeGraph, Node, NodeKind, Provenance
+from kgbuild.graph.rdf import node_iri, to_rdf
+
+__all__ = [
+    "Edge", "EdgeKind", "KnowledgeGraph", "Node", "NodeKind", "Provenance",
+    "build_graph", "node_iri", "paper_node_id", "to_networkx", "to_rdf",
+]

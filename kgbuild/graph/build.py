@@ -1,0 +1,108 @@
+"""Links papers, resolved extractions and canonical entities into one `KnowledgeGraph`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kgbuild.graph.model import Edge, EdgeKind, KnowledgeGraph, Node, NodeKind, Provenance, Scalar
+from kgbuild.model import CanonicalEntity, ClaimType, EntityMention, EntityType, Field, Paper, PaperExtraction
+from kgbuild.resolve import entity_key
+
+PAPER_TO_ENTITY = {
+    EntityType.METHOD: EdgeKind.USES,
+    EntityType.DATASET: EdgeKind.EVALUATES_ON,
+    EntityType.TASK: EdgeKind.ADDRESSES,
+    EntityType.METRIC: EdgeKind.MEASURES,
+}
+RESULT_TO_ENTITY = {
+    EntityType.METHOD: EdgeKind.OF_METHOD,
+    EntityType.DATASET: EdgeKind.ON_DATASET,
+    EntityType.METRIC: EdgeKind.FOR_METRIC,
+}
+
+
+def paper_node_id(paper_id: str) -> str:
+    return f"paper/{paper_id}"
+
+
+def span_node_id(kind: str, paper_id: str, field: str, start: int, end: int) -> str:
+    return f"{kind}/{paper_id}/{field}/{start}-{end}"
+
+
+def _paper_properties(paper: Paper) -> dict[str, Scalar]:
+    props: dict[str, Scalar] = {"paper_id": paper.id, "title": paper.title, "abstract": paper.abstract,
+                                "source": f"{paper.source.path}:{paper.source.line}"}
+    optional: dict[str, Scalar | None] = {
+        "authors": "; ".join(paper.authors) or None,
+        "author_count": paper.author_count,
+        "date": paper.date.isoformat() if paper.date else None,
+        "date_precision": paper.date.precision if paper.date else None,
+        "upvotes": paper.upvotes,
+        "arxiv_id": paper.arxiv_id,
+        "url": paper.url,
+    }
+    props.update({k: v for k, v in optional.items() if v is not None})
+    return props
+
+
+def build_graph(
+    papers: Iterable[Paper], extractions: Iterable[PaperExtraction], entities: dict[str, CanonicalEntity]
+) -> KnowledgeGraph:
+    graph = KnowledgeGraph()
+    by_id = {p.id: p for p in papers}
+    extractions = list(extractions)
+    support: dict[str, set[str]] = {}
+    for x in extractions:
+        for m in x.entities:
+            support.setdefault(entity_key(m.type, m.canonical), set()).add(x.paper_id)
+    for key, entity in entities.items():
+        graph.add_node(Node(key, NodeKind(entity.type.value), entity.name, {
+            "name": entity.name, "aliases": " | ".join(entity.aliases), "papers": len(support.get(key, ())),
+        }))
+    for x in extractions:
+        paper = by_id[x.paper_id]
+        pid = paper_node_id(paper.id)
+        graph.add_node(Node(pid, NodeKind.PAPER, paper.title or paper.abstract[:80], _paper_properties(paper)))
+
+        def provenance(field: Field, start: int, end: int, confidence: float, x: PaperExtraction = x) -> Provenance:
+            return Provenance(x.paper_id, field.value, start, end, x.extractor.name, x.extractor.version,
+                              round(confidence, 4))
+
+        proposed = {
+            i for c in x.claims if c.type is ClaimType.CONTRIBUTION for i in c.entities
+            if x.entities[i].type is EntityType.METHOD
+        }
+        for i, m in enumerate(x.entities):
+            kind = EdgeKind.PROPOSES if i in proposed else PAPER_TO_ENTITY[m.type]
+            graph.add_edge(Edge(pid, entity_key(m.type, m.canonical), kind,
+                                provenance(m.field, m.start, m.end, m.confidence)))
+        for c in x.claims:
+            cid = span_node_id("claim", x.paper_id, c.field, c.start, c.end)
+            graph.add_node(Node(cid, NodeKind.CLAIM, c.text, {
+                "text": c.text, "claim_type": c.type.value, "confidence": c.confidence, "paper_id": x.paper_id,
+                "field": c.field.value, "start": c.start, "end": c.end,
+            }))
+            graph.add_edge(Edge(pid, cid, EdgeKind.CLAIMS, provenance(c.field, c.start, c.end, c.confidence)))
+            for i in c.entities:
+                m = x.entities[i]
+                graph.add_edge(Edge(cid, entity_key(m.type, m.canonical), EdgeKind.ABOUT,
+                                    provenance(m.field, m.start, m.end, min(c.confidence, m.confidence))))
+        for r in x.results:
+            rid = span_node_id("result", x.paper_id, r.field, r.start, r.end)
+            graph.add_node(Node(rid, NodeKind.RESULT, r.value, {
+                "value": r.value, "confidence": r.confidence, "paper_id": x.paper_id, "field": r.field.value,
+                "start": r.start, "end": r.end,
+                **{k: v for k, v in (("method", r.method), ("dataset", r.dataset), ("metric", r.metric)) if v},
+            }))
+            graph.add_edge(Edge(pid, rid, EdgeKind.REPORTS, provenance(r.field, r.start, r.end, r.confidence)))
+            for kind, text in ((EntityType.METHOD, r.method), (EntityType.DATASET, r.dataset),
+                               (EntityType.METRIC, r.metric)):
+                mention = _mention_named(x.entities, kind, text)
+                if mention is not None:
+                    graph.add_edge(Edge(rid, entity_key(kind, mention.canonical), RESULT_TO_ENTITY[kind],
+                                        provenance(r.field, r.start, r.end, min(r.confidence, mention.confidence))))
+    return graph
+
+
+def _mention_named(mentions: tuple[EntityMention, ...], kind: EntityType, text: str | None) -> EntityMention | None:
+    return next((m for m in mentions if m.type is kind and m.text == text), None) if text else None

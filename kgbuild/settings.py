@@ -1,0 +1,17 @@
+"""The one settings object: defaults, overridable by `KGBUILD_*` environment variables and CLI flags."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KGBUILD_", frozen=True)
+
+    pipeline: str = Field("kgbuild_rules", description="built-in pipeline name or path of a saved spaCy pipeline")
+    batch_size: int = Field(64, ge=1, description="papers per extraction task")
+    input_format: str | None = Field(None, description="force one input format instead of detecting it")
+    title_field: str | None = Field(None, description="JSONL/CSV key holding the title")
+    abstract_field: str | None = Field(None, description="JSONL/CSV key holding the abstract")
+    id_field: str | None = Field(None, description="JSONL/CSV key holding the paper id")

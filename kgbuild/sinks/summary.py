@@ -1,0 +1,76 @@
+"""The run summary: counts of what went in, what came out and what was skipped."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from kgbuild.graph import KnowledgeGraph
+from kgbuild.model import EntityType, IngestResult, PaperExtraction
+
+
+@dataclass(slots=True)
+class RunSummary:
+    papers: int
+    files: dict[str, int]
+    duplicates: int
+    quarantined: int
+    entity_mentions: dict[str, int]
+    entities: dict[str, int]
+    claims: dict[str, int]
+    results: int
+    nodes: dict[str, int]
+    edges: dict[str, int]
+    triples: int
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def partial(self) -> bool:
+        return self.quarantined > 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarise(ingested: IngestResult, extractions: list[PaperExtraction], graph: KnowledgeGraph,
+              triples: int) -> RunSummary:
+    mentions = Counter(m.type.value for x in extractions for m in x.entities)
+    claims = Counter(c.type.value for x in extractions for c in x.claims)
+    nodes = graph.count_nodes()
+    return RunSummary(
+        papers=len(ingested.papers),
+        files=dict(ingested.per_file),
+        duplicates=ingested.duplicates,
+        quarantined=len(ingested.quarantined),
+        entity_mentions={t.value: mentions[t.value] for t in EntityType},
+        entities={t.value: nodes[t.value] for t in EntityType},
+        claims={"contribution": claims["contribution"], "finding": claims["finding"]},
+        results=sum(len(x.results) for x in extractions),
+        nodes=nodes,
+        edges=graph.count_edges(),
+        triples=triples,
+    )
+
+
+def render_text(s: RunSummary) -> str:
+    rows = [
+        ("papers", s.papers), ("duplicates merged", s.duplicates), ("quarantined records", s.quarantined),
+        *((f"{kind} entities (mentions)", f"{s.entities[kind]} ({s.entity_mentions[kind]})") for kind in s.entities),
+        ("contribution claims", s.claims["contribution"]), ("finding claims", s.claims["finding"]),
+        ("results", s.results), ("graph nodes", sum(s.nodes.values())), ("graph edges", sum(s.edges.values())),
+        ("RDF triples", s.triples),
+    ]
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows) + "\n"
+
+
+def render_markdown(s: RunSummary) -> str:
+    lines = ["# kgbuild run", "", "| what | count |", "|---|---:|"]
+    lines += [f"| {label} | {value} |" for label, value in (
+        ("papers", s.papers), ("duplicates merged", s.duplicates), ("quarantined", s.quarantined),
+        *((f"{k} entities", v) for k, v in s.entities.items()),
+        ("contribution claims", s.claims["contribution"]), ("finding claims", s.claims["finding"]),
+        ("results", s.results), ("nodes", sum(s.nodes.values())), ("edges", sum(s.edges.values())),
+        ("RDF triples", s.triples),
+    )]
+    return "\n".join(lines) + "\n"
