@@ -41,6 +41,20 @@ def _parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="extract entities, claims and results to JSONL (no graph)")
     inputs(extract)
     extract.add_argument("--out", required=True, type=Path, metavar="FILE.jsonl")
+
+    evaluate = sub.add_parser("eval", help="measure extraction quality on the gold dev splits")
+    evaluate.add_argument("--eval-dir", type=Path, default=Path("../shared/eval"), help="gold data folder")
+    evaluate.add_argument("--pipeline", action="append", dest="pipelines", metavar="PIPELINE",
+                          help="pipeline to measure (repeatable; default: the configured one)")
+    evaluate.add_argument("--out", type=Path, default=Path("docs/quality.md"), help="markdown report to write")
+    evaluate.add_argument("--notes", type=Path, help="markdown appended to the report (e.g. the experiment log)")
+
+    train = sub.add_parser("train", help="rebuild the trained pipeline from configs/ and the gold train splits")
+    train.add_argument("--eval-dir", type=Path, default=Path("../shared/eval"), help="gold data folder")
+    train.add_argument("--work", type=Path, default=Path("build/train"), help="folder for corpora and checkpoints")
+    train.add_argument("--out", type=Path, default=None, help="where to save the pipeline (default: shipped one)")
+    train.add_argument("--entities-config", type=Path, help="spaCy config of the entity model (default: shipped)")
+    train.add_argument("--max-steps", type=int, help="stop each model after this many steps (smoke runs)")
     return parser
 
 
@@ -109,11 +123,45 @@ def _run_extract(args: argparse.Namespace) -> int:
     return _exit_code(written, len(ingested.quarantined))
 
 
+def _run_eval(args: argparse.Namespace) -> int:
+    from kgbuild.evaluation.evaluate import evaluate
+    from kgbuild.evaluation.report import headline, render
+    from kgbuild.extract import load_extractor
+    from kgbuild.settings import Settings
+
+    evaluations = []
+    for pipeline in args.pipelines or [Settings().pipeline]:
+        evaluation = evaluate(load_extractor(pipeline), args.eval_dir)
+        evaluations.append(evaluation)
+        print(f"{evaluation.pipeline}:")
+        for key, value in headline(evaluation).items():
+            print(f"  {key:<58} {value:5.1f}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    notes = args.notes.read_text(encoding="utf-8") if args.notes else ""
+    args.out.write_text(render(evaluations, notes), encoding="utf-8")
+    print(f"kgbuild: report written to {args.out}")
+    return EXIT_OK
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from kgbuild.extract.pipeline import SHIPPED_PIPELINES
+    from kgbuild.training.train import TRAINED_PIPELINE, train
+
+    out = args.out or SHIPPED_PIPELINES / TRAINED_PIPELINE
+    configs = {"entities": args.entities_config} if args.entities_config else None
+    train(args.eval_dir, args.work, out, configs=configs, max_steps=args.max_steps,
+          log=lambda line: print(f"kgbuild: {line}"))
+    return EXIT_OK
+
+
+COMMANDS = {"build": _run_build, "extract": _run_extract, "eval": _run_eval, "train": _run_train}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _settings_env(args)
     try:
-        return _run_build(args) if args.command == "build" else _run_extract(args)
+        return COMMANDS[args.command](args)
     except Exception as exc:
         if os.environ.get("KGBUILD_DEBUG"):
             raise

@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample" / "seeds"
 SHARED_SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
+EVAL = ROOT.parent / "shared" / "eval"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 SEED_FILES = {
@@ -43,6 +44,7 @@ def seed_ingest():
 
 @pytest.fixture(scope="session")
 def extractor():
+    """The default (shipped, trained) pipeline."""
     from kgbuild.extract import load_extractor
 
     return load_extractor()

@@ -1,4 +1,4 @@
-"""The rule-based extractor on the seed corpus: exact offsets, acronyms, hand-checked extractions."""
+"""The rule-based pipeline (`kgbuild_rules`) on the seed corpus: exact offsets, acronyms, hand-checked extractions."""
 
 from __future__ import annotations
 
@@ -6,8 +6,19 @@ import json
 
 import pytest
 
-from kgbuild.extract import to_contract
+from kgbuild.extract import RULES_PIPELINE, load_extractor, to_contract
 from kgbuild.model import Paper, SourceRef
+from kgbuild.resolve import resolve
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_extractor(RULES_PIPELINE)
+
+
+@pytest.fixture(scope="module")
+def rules_seed(rules, seed_ingest):
+    return resolve(rules.run(seed_ingest.papers))
 
 
 def _paper(title: str, abstract: str) -> Paper:
@@ -27,9 +38,9 @@ def _mentions(x, kind: str) -> set[str]:
     return {m.text for m in x.entities if m.type.value == kind}
 
 
-def test_offsets_are_exact_for_every_entity_claim_and_result(seed_extractions):
+def test_offsets_are_exact_for_every_entity_claim_and_result(rules_seed):
     checked = 0
-    for x in seed_extractions.extractions:
+    for x in rules_seed.extractions:
         for item in (*x.entities, *x.claims):
             assert _field(x, item.field.value)[item.start:item.end] == item.text
             checked += 1
@@ -43,18 +54,18 @@ def test_offsets_are_exact_for_every_entity_claim_and_result(seed_extractions):
     assert checked > 2000
 
 
-def test_contract_shape_and_confidences(seed_extractions):
-    record = to_contract(seed_extractions.extractions[0])
+def test_contract_shape_and_confidences(rules_seed):
+    record = to_contract(rules_seed.extractions[0])
     assert list(record) == ["id", "title", "abstract", "entities", "claims", "results", "extractor"]
     assert list(record["entities"][0]) == ["type", "text", "field", "start", "end", "canonical", "confidence"]
     json.dumps(record)  # serialisable as is
-    for x in seed_extractions.extractions:
+    for x in rules_seed.extractions:
         for item in (*x.entities, *x.claims, *x.results):
             assert 0.0 < item.confidence <= 1.0
 
 
-def test_acronym_and_long_form_share_type_and_canonical_name(extractor):
-    (x,) = extractor.run([_paper("", (
+def test_acronym_and_long_form_share_type_and_canonical_name(rules):
+    (x,) = rules.run([_paper("", (
         "We study Low-Rank Adaptation (LoRA) for large models. Fine-tuning with LoRA reduces memory, "
         "and LoRA adapters can be merged."))])
     lora = [(m.text, m.type.value, m.canonical, m.start) for m in x.entities if "LoRA" in m.text or "Low" in m.text]
@@ -66,8 +77,8 @@ def test_acronym_and_long_form_share_type_and_canonical_name(extractor):
     ]
 
 
-def test_a_name_the_paper_introduces_is_a_method_in_title_and_abstract(seed_extractions):
-    x = _by_title(seed_extractions.extractions, "GSPMD:")
+def test_a_name_the_paper_introduces_is_a_method_in_title_and_abstract(rules_seed):
+    x = _by_title(rules_seed.extractions, "GSPMD:")
     assert [(m.field.value, m.start, m.end) for m in x.entities if m.text == "GSPMD"][:3] == [
         ("title", 0, 5), ("abstract", 11, 16), ("abstract", 273, 278)]
     assert {m.type.value for m in x.entities if m.text == "GSPMD"} == {"Method"}
@@ -75,8 +86,8 @@ def test_a_name_the_paper_introduces_is_a_method_in_title_and_abstract(seed_extr
     assert contribution.text.startswith("We present GSPMD, an automatic, compiler-based parallelization system")
 
 
-def test_seed_paper_with_dataset_metric_and_numeric_finding(seed_extractions):
-    x = _by_title(seed_extractions.extractions, "Big Self-Supervised Models are Strong Semi-Supervised Learners")
+def test_seed_paper_with_dataset_metric_and_numeric_finding(rules_seed):
+    x = _by_title(rules_seed.extractions, "Big Self-Supervised Models are Strong Semi-Supervised Learners")
     assert {"ImageNet"} <= _mentions(x, "Dataset")
     assert {"ResNet-50", "SimCLRv2"} <= _mentions(x, "Method")
     assert {"top-1 accuracy"} <= _mentions(x, "Metric")
@@ -88,8 +99,8 @@ def test_seed_paper_with_dataset_metric_and_numeric_finding(seed_extractions):
     assert finding.text.startswith("This procedure achieves 73.9% ImageNet top-1 accuracy")
 
 
-def test_seed_paper_results_tie_dataset_and_method(seed_extractions):
-    x = _by_title(seed_extractions.extractions, "SQLNet:")
+def test_seed_paper_results_tie_dataset_and_method(rules_seed):
+    x = _by_title(rules_seed.extractions, "SQLNet:")
     assert [(r.value, r.dataset, r.method) for r in x.results] == [("9%", "WikiSQL", "SQLNet"),
                                                                   ("13%", "WikiSQL", "SQLNet")]
     (finding,) = [c for c in x.claims if "outperform" in c.text]
@@ -97,14 +108,14 @@ def test_seed_paper_results_tie_dataset_and_method(seed_extractions):
     assert [x.entities[i].text for i in finding.entities] == ["SQLNet", "WikiSQL"]
 
 
-def test_acronyms_defined_in_one_paper_resolve_in_another(seed_extractions):
-    x = _by_title(seed_extractions.extractions, "KGAT:")
+def test_acronyms_defined_in_one_paper_resolve_in_another(rules_seed):
+    x = _by_title(rules_seed.extractions, "KGAT:")
     assert {m.canonical for m in x.entities if m.text == "KGAT"} == {"Knowledge Graph Attention Network"}
-    stu = _by_title(seed_extractions.extractions, "STU-Net:")
+    stu = _by_title(rules_seed.extractions, "STU-Net:")
     assert {m.canonical for m in stu.entities if m.text == "STU-Net"} == {"Scalable and Transferable U-Net"}
 
 
 @pytest.mark.parametrize("text", ["", "   ", "No entities or claims in this sentence at all."])
-def test_texts_without_findings_give_empty_lists(extractor, text):
-    (x,) = extractor.run([_paper("", text)])
+def test_texts_without_findings_give_empty_lists(rules, text):
+    (x,) = rules.run([_paper("", text)])
     assert (x.entities, x.claims, x.results) == ((), (), ())

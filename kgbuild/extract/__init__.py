@@ -21,8 +21,12 @@ def batched(items: Sequence[T], size: int) -> Iterator[list[T]]:
         yield list(items[start:start + size])
 
 
-def load_extractor(pipeline: str = RULES_PIPELINE) -> Extractor:
-    return Extractor(load_pipeline(pipeline))
+def load_extractor(pipeline: str | None = None) -> Extractor:
+    """An extractor running `pipeline`, by default the configured one (`KGBUILD_PIPELINE`)."""
+    from kgbuild.settings import Settings
+
+    settings = Settings()
+    return Extractor(load_pipeline(pipeline or settings.pipeline), n_process=settings.n_process)
 
 
 __all__ = ["RULES_PIPELINE", "Extractor", "batched", "build_rule_pipeline", "joined_text", "load_extractor",

@@ -28,6 +28,8 @@ if not Span.has_extension("rule"):
 # model scores: the trained pipeline replaces this whole component.
 NAME_CONFIDENCE = {("core", True): 0.85, ("core", False): 0.8, ("pwc", True): 0.6, ("pwc", False): 0.55}
 PROPOSED_CONFIDENCE = 0.75
+# A mention typed only through an acronym definition is a little less certain than the one it copies.
+ACRONYM_CONFIDENCE_FACTOR = 0.95
 TITLE_NAME_CONFIDENCE = 0.7
 
 
@@ -56,13 +58,17 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory("kgbuild_name_matcher", default_config={"min_confidence": 0.0})
-def make_name_matcher(nlp: Language, name: str, min_confidence: float) -> NameMatcher:
-    return NameMatcher(nlp, load_names(), min_confidence)
+@Language.factory("kgbuild_name_matcher", default_config={"min_confidence": 0.0, "types": None})
+def make_name_matcher(nlp: Language, name: str, min_confidence: float, types: list[str] | None) -> NameMatcher:
+    names = [n for n in load_names() if types is None or n.type.value in types]
+    return NameMatcher(nlp, names, min_confidence)
 
 
 class NameMatcher:
-    """Finds names from the shipped name lists; longest match wins."""
+    """Finds names from the shipped name lists (optionally of some types only); longest match wins.
+
+    After a trained recogniser it only adds names where the model found nothing.
+    """
 
     def __init__(self, nlp: Language, names: list[Name], min_confidence: float) -> None:
         self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -153,7 +159,7 @@ def abbreviations(doc: Doc) -> Doc:
         ) or typed.get((short_span.start_char, short_span.end_char))
         if source is None:
             continue
-        confidence = round(source._.confidence * 0.95, 4)
+        confidence = round(source._.confidence * ACRONYM_CONFIDENCE_FACTOR, 4)
         short = short_span.text
         doc.user_data.setdefault("kgbuild_long_forms", {})[short] = long_span.text
         for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", doc.text):

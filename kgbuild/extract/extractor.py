@@ -31,9 +31,10 @@ FIELD_JOINER = "\n\n"
 class Extractor:
     """Runs a spaCy pipeline over papers and converts its annotations to the extraction contract."""
 
-    def __init__(self, nlp: Language, batch_size: int = 64) -> None:
+    def __init__(self, nlp: Language, batch_size: int = 64, n_process: int = 1) -> None:
         self.nlp = nlp
         self.batch_size = batch_size
+        self.n_process = n_process
         self.info = ExtractorInfo(name=nlp.meta.get("name", "spacy"), version=str(nlp.meta.get("version", "0")))
         # A spaCy pipeline is not safe to run from several threads at once (its string store grows).
         self._lock = threading.Lock()
@@ -42,7 +43,7 @@ class Extractor:
         papers = list(papers)
         texts = [joined_text(p.title, p.abstract) for p in papers]
         with self._lock:
-            docs = list(self.nlp.pipe(texts, batch_size=self.batch_size))
+            docs = list(self.nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process))
         return [self.convert(paper, doc) for paper, doc in zip(papers, docs, strict=True)]
 
     def convert(self, paper: Paper, doc: Doc) -> PaperExtraction:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import spacy
 from spacy.language import Language
 
@@ -26,8 +28,14 @@ def build_rule_pipeline() -> Language:
     return nlp
 
 
+SHIPPED_PIPELINES = Path(__file__).parent / "pipelines"
+
+
 def load_pipeline(name_or_path: str = RULES_PIPELINE) -> Language:
-    """The named built-in pipeline, or a pipeline folder saved by spaCy."""
+    """A built-in pipeline by name (the rules, or a trained one shipped in the package) or a saved pipeline folder."""
+    import kgbuild.extract.trained  # noqa: F401  (registers the trained pipeline's factories)
+
     if name_or_path == RULES_PIPELINE:
         return build_rule_pipeline()
-    return spacy.load(name_or_path)
+    shipped = SHIPPED_PIPELINES / name_or_path
+    return spacy.load(shipped if shipped.is_dir() else name_or_path)

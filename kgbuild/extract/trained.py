@@ -1,0 +1,112 @@
+"""Components of the trained pipeline that connect spaCy's models to the extraction contract.
+
+- `kgbuild_span_entities` turns the span categorizer's scored spans into `doc.ents`,
+  highest score first, so every entity carries the model's probability as its confidence.
+- `kgbuild_claim_classifier` classifies each sentence with a text classifier trained on
+  CSAbstruct (kept as a nested pipeline and saved with this one) and writes the
+  contribution/finding sentences to `doc.spans["claims"]` with their probabilities.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span, SpanGroup
+
+CLAIM_MODEL_DIR = "claim_model"
+# Where the span categorizer writes its scored candidate spans.
+ENTITY_SPANS_KEY = "sc"
+# Sentence roles (CSAbstruct labels) that are claims, and the claim type each one is.
+CLAIM_OF_LABEL = {"objective": "contribution", "result": "finding"}
+
+
+def position_prefix(index: int, count: int) -> str:
+    """A token telling the sentence classifier where in the abstract the sentence stands."""
+    if index == 0:
+        return "__first__"
+    if index == count - 1:
+        return "__last__"
+    return f"__pos{min(4, int(5 * index / max(count - 1, 1)))}__"
+
+
+def claim_text(sentence: str, index: int, count: int) -> str:
+    """The sentence classifier's input, the same in training and at run time."""
+    return f"{position_prefix(index, count)} {sentence}"
+
+
+@Language.factory("kgbuild_span_entities", default_config={"spans_key": ENTITY_SPANS_KEY, "threshold": 0.5})
+def make_span_entities(nlp: Language, name: str, spans_key: str, threshold: float) -> SpanEntities:
+    return SpanEntities(spans_key, threshold)
+
+
+class SpanEntities:
+    def __init__(self, spans_key: str, threshold: float) -> None:
+        self.spans_key = spans_key
+        self.threshold = threshold
+
+    def __call__(self, doc: Doc) -> Doc:
+        group = doc.spans.get(self.spans_key)
+        if group is None:
+            return doc
+        scores = group.attrs.get("scores")
+        scored = [(float(max(row)), span) for span, row in zip(group, scores, strict=True)] if scores is not None \
+            else [(1.0, span) for span in group]
+        taken: set[int] = set()
+        chosen: list[tuple[Span, float]] = []
+        for score, span in sorted(scored, key=lambda pair: (-pair[0], pair[1].start, -len(pair[1]))):
+            if score < self.threshold or any(i in taken for i in range(span.start, span.end)):
+                continue
+            taken.update(range(span.start, span.end))
+            chosen.append((span, score))
+        ents = []
+        for span, score in sorted(chosen, key=lambda pair: pair[0].start):
+            ent = Span(doc, span.start, span.end, label=span.label_)
+            ent._.confidence = round(score, 4)
+            ent._.rule = "model:spancat"
+            ents.append(ent)
+        doc.ents = ents
+        return doc
+
+
+@Language.factory("kgbuild_claim_classifier", default_config={"threshold": 0.5})
+def make_claim_classifier(nlp: Language, name: str, threshold: float) -> ClaimClassifier:
+    return ClaimClassifier(threshold)
+
+
+class ClaimClassifier:
+    def __init__(self, threshold: float, model: Language | None = None) -> None:
+        self.threshold = threshold
+        self.model = model
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.model is None:
+            raise ValueError("kgbuild_claim_classifier has no model: load the pipeline from disk or set .model")
+        sentences = [s for s in doc.sents if s.text.strip()]
+        texts = [claim_text(s.text.strip(), i, len(sentences)) for i, s in enumerate(sentences)]
+        spans, scores = [], []
+        for sentence, classified in zip(sentences, self.model.pipe(texts), strict=True):
+            role, score = max(classified.cats.items(), key=lambda pair: pair[1])
+            label = CLAIM_OF_LABEL.get(role)
+            if label is None or score < self.threshold:
+                continue
+            trimmed = doc.char_span(sentence.start_char, sentence.start_char + len(sentence.text.rstrip()),
+                                    label=label, alignment_mode="contract")
+            if trimmed is not None:
+                spans.append(trimmed)
+                scores.append(round(float(score), 4))
+        group = SpanGroup(doc, name="claims", spans=spans)
+        group.attrs["scores"] = scores
+        doc.spans["claims"] = group
+        return doc
+
+    def to_disk(self, path: Path, *, exclude: tuple = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.to_disk(path / CLAIM_MODEL_DIR)
+
+    def from_disk(self, path: Path, *, exclude: tuple = ()) -> ClaimClassifier:
+        self.model = spacy.load(Path(path) / CLAIM_MODEL_DIR)
+        return self

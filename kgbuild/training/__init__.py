@@ -1,0 +1,1 @@
+"""Training the shipped extraction pipeline: `kgbuild train` rebuilds it from configs/ and ../shared/eval."""
