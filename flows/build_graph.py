@@ -65,7 +65,7 @@ def build_graph_flow(
                                    ("pipeline", pipeline)) if v is not None}
     settings = Settings(**overrides)
     ingested = ingest_inputs(inputs, settings)
-    extractor = load_extractor(settings.pipeline)
+    extractor = load_extractor(settings=settings)
     futures = extract_batch.map(list(batched(ingested.papers, settings.batch_size)), unmapped(extractor))
     extractions = [x for batch in futures.result() for x in batch]
     resolution = resolve_entities(extractions)

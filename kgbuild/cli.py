@@ -106,7 +106,7 @@ def _run_extract(args: argparse.Namespace) -> int:
     ingested = ingest(args.inputs, args.format, names)
     for record in ingested.quarantined:
         print(f"kgbuild: skipped {record.message()}", file=sys.stderr)
-    extractor = load_extractor(settings.pipeline)
+    extractor = load_extractor(settings=settings)
     extractions = []
     with Progress(transient=True) as progress:
         bar = progress.add_task("extracting", total=len(ingested.papers))

@@ -11,6 +11,7 @@ from typing import TypeVar
 from kgbuild.extract.contract import to_contract, write_jsonl
 from kgbuild.extract.extractor import Extractor, joined_text
 from kgbuild.extract.pipeline import RULES_PIPELINE, build_rule_pipeline, load_pipeline
+from kgbuild.settings import Settings
 
 T = TypeVar("T")
 
@@ -21,11 +22,9 @@ def batched(items: Sequence[T], size: int) -> Iterator[list[T]]:
         yield list(items[start:start + size])
 
 
-def load_extractor(pipeline: str | None = None) -> Extractor:
+def load_extractor(pipeline: str | None = None, settings: Settings | None = None) -> Extractor:
     """An extractor running `pipeline`, by default the configured one (`KGBUILD_PIPELINE`)."""
-    from kgbuild.settings import Settings
-
-    settings = Settings()
+    settings = settings or Settings()
     return Extractor(load_pipeline(pipeline or settings.pipeline), n_process=settings.n_process)
 
 

@@ -31,7 +31,7 @@ def build_rule_pipeline() -> Language:
 SHIPPED_PIPELINES = Path(__file__).parent / "pipelines"
 
 
-def load_pipeline(name_or_path: str = RULES_PIPELINE) -> Language:
+def load_pipeline(name_or_path: str) -> Language:
     """A built-in pipeline by name (the rules, or a trained one shipped in the package) or a saved pipeline folder."""
     import kgbuild.extract.trained  # noqa: F401  (registers the trained pipeline's factories)
 

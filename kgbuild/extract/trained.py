@@ -42,6 +42,8 @@ def make_span_entities(nlp: Language, name: str, spans_key: str, threshold: floa
 
 
 class SpanEntities:
+    """Scored candidate spans → non-overlapping `doc.ents`, best score first, each with its score."""
+
     def __init__(self, spans_key: str, threshold: float) -> None:
         self.spans_key = spans_key
         self.threshold = threshold
@@ -50,9 +52,8 @@ class SpanEntities:
         group = doc.spans.get(self.spans_key)
         if group is None:
             return doc
-        scores = group.attrs.get("scores")
-        scored = [(float(max(row)), span) for span, row in zip(group, scores, strict=True)] if scores is not None \
-            else [(1.0, span) for span in group]
+        # spancat stores one row of label probabilities per span; the best label's is the confidence.
+        scored = [(float(max(row)), span) for span, row in zip(group, group.attrs["scores"], strict=True)]
         taken: set[int] = set()
         chosen: list[tuple[Span, float]] = []
         for score, span in sorted(scored, key=lambda pair: (-pair[0], pair[1].start, -len(pair[1]))):
@@ -76,6 +77,8 @@ def make_claim_classifier(nlp: Language, name: str, threshold: float) -> ClaimCl
 
 
 class ClaimClassifier:
+    """Each sentence's role from the nested classifier; objective and result sentences become claims."""
+
     def __init__(self, threshold: float, model: Language | None = None) -> None:
         self.threshold = threshold
         self.model = model
