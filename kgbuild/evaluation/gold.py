@@ -41,8 +41,6 @@ class GoldText:
     id: str
     text: str
     spans: list[GoldSpan] = field(default_factory=list)
-    # Spans of a type the set annotates more broadly than ours (SciERC Material): neither right nor wrong.
-    unknown: list[GoldSpan] = field(default_factory=list)
     # Which of our types this set annotates at all; a prediction of another type is not scored.
     types: frozenset[str] = frozenset()
 
@@ -87,7 +85,7 @@ def _split_of(key: str, dev_share: int = 7) -> str:
 
 
 def read_scierc(path: Path) -> Iterator[GoldText]:
-    """SciERC documents (train.json or dev.json): Method, Task, Metric; Material is `unknown`."""
+    """SciERC documents (train.json or dev.json): Method, Task, Metric (Material is broader than Dataset: left out)."""
     for line in path.read_text(encoding="utf-8").splitlines():
         doc = json.loads(line)
         tokens = [t for sentence in doc["sentences"] for t in sentence]
@@ -95,11 +93,8 @@ def read_scierc(path: Path) -> Iterator[GoldText]:
         gold = GoldText(doc["doc_key"], text, types=frozenset(t.value for t in SCIERC_TYPES.values()))
         for sentence in doc["ner"]:
             for start, end, label in sentence:
-                span = GoldSpan(offsets[start][0], offsets[end][1], label)
                 if label in SCIERC_TYPES:
-                    gold.spans.append(GoldSpan(span.start, span.end, SCIERC_TYPES[label].value))
-                elif label == "Material":
-                    gold.unknown.append(span)
+                    gold.spans.append(GoldSpan(offsets[start][0], offsets[end][1], SCIERC_TYPES[label].value))
         yield gold
 
 

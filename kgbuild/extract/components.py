@@ -213,23 +213,30 @@ class ClaimFinder:
         self.threshold = threshold
 
     def __call__(self, doc: Doc) -> Doc:
-        spans, scores = [], []
+        claims = []
         for sent in doc.sents:
-            text = sent.text
-            contribution = _cue_score(text, _CONTRIBUTION_CUES)
-            finding = _cue_score(text, _FINDING_CUES)
+            contribution = _cue_score(sent.text, _CONTRIBUTION_CUES)
+            finding = _cue_score(sent.text, _FINDING_CUES)
             label, score = max((ClaimType.CONTRIBUTION, contribution), (ClaimType.FINDING, finding),
                                key=lambda pair: pair[1])
             if score >= self.threshold:
-                trimmed = doc.char_span(sent.start_char, sent.start_char + len(text.rstrip()), label=str(label),
-                                        alignment_mode="contract")
-                if trimmed is not None:
-                    spans.append(trimmed)
-                    scores.append(score)
-        group = SpanGroup(doc, name="claims", spans=spans)
-        group.attrs["scores"] = scores
-        doc.spans["claims"] = group
+                claims.append((sent, str(label), score))
+        write_claims(doc, claims)
         return doc
+
+
+def write_claims(doc: Doc, claims: list[tuple[Span, str, float]]) -> None:
+    """Claim sentences (sentence, claim type, score) into `doc.spans["claims"]`, trailing space trimmed."""
+    spans, scores = [], []
+    for sentence, label, score in claims:
+        trimmed = doc.char_span(sentence.start_char, sentence.start_char + len(sentence.text.rstrip()),
+                                label=label, alignment_mode="contract")
+        if trimmed is not None:
+            spans.append(trimmed)
+            scores.append(round(float(score), 4))
+    group = SpanGroup(doc, name="claims", spans=spans)
+    group.attrs["scores"] = scores
+    doc.spans["claims"] = group
 
 
 _VALUE = re.compile(

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc, Span
+
+from kgbuild.extract.components import write_claims
 
 CLAIM_MODEL_DIR = "claim_model"
 # Where the span categorizer writes its scored candidate spans.
@@ -88,20 +90,13 @@ class ClaimClassifier:
             raise ValueError("kgbuild_claim_classifier has no model: load the pipeline from disk or set .model")
         sentences = [s for s in doc.sents if s.text.strip()]
         texts = [claim_text(s.text.strip(), i, len(sentences)) for i, s in enumerate(sentences)]
-        spans, scores = [], []
+        claims = []
         for sentence, classified in zip(sentences, self.model.pipe(texts), strict=True):
             role, score = max(classified.cats.items(), key=lambda pair: pair[1])
             label = CLAIM_OF_LABEL.get(role)
-            if label is None or score < self.threshold:
-                continue
-            trimmed = doc.char_span(sentence.start_char, sentence.start_char + len(sentence.text.rstrip()),
-                                    label=label, alignment_mode="contract")
-            if trimmed is not None:
-                spans.append(trimmed)
-                scores.append(round(float(score), 4))
-        group = SpanGroup(doc, name="claims", spans=spans)
-        group.attrs["scores"] = scores
-        doc.spans["claims"] = group
+            if label is not None and score >= self.threshold:
+                claims.append((sentence, label, score))
+        write_claims(doc, claims)
         return doc
 
     def to_disk(self, path: Path, *, exclude: tuple = ()) -> None:
