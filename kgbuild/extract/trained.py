@@ -73,16 +73,25 @@ class SpanEntities:
         return doc
 
 
-@Language.factory("kgbuild_claim_classifier", default_config={"threshold": 0.5})
-def make_claim_classifier(nlp: Language, name: str, threshold: float) -> ClaimClassifier:
-    return ClaimClassifier(threshold)
+@Language.factory("kgbuild_claim_classifier",
+                  default_config={"thresholds": {"contribution": 0.5, "finding": 0.5}})
+def make_claim_classifier(nlp: Language, name: str, thresholds: dict[str, float]) -> ClaimClassifier:
+    return ClaimClassifier(thresholds)
 
 
 class ClaimClassifier:
-    """Each sentence's role from the nested classifier; objective and result sentences become claims."""
+    """Each sentence's role from the nested classifier; objective and result sentences become claims.
 
-    def __init__(self, threshold: float, model: Language | None = None) -> None:
-        self.threshold = threshold
+    Each claim type has its own probability threshold (chosen on dev): the classifier is rarely sure of an
+    objective, so an argmax would report few contributions. A sentence above both is the likelier type.
+    """
+
+    def __init__(self, thresholds: dict[str, float], model: Language | None = None) -> None:
+        unknown = set(thresholds) - set(CLAIM_OF_LABEL.values())
+        if unknown or len(thresholds) != len(CLAIM_OF_LABEL):
+            raise ValueError(f"kgbuild_claim_classifier needs thresholds for {sorted(CLAIM_OF_LABEL.values())}, "
+                             f"got {sorted(thresholds)}")
+        self.thresholds = dict(thresholds)
         self.model = model
 
     def __call__(self, doc: Doc) -> Doc:
@@ -92,9 +101,10 @@ class ClaimClassifier:
         texts = [claim_text(s.text.strip(), i, len(sentences)) for i, s in enumerate(sentences)]
         claims = []
         for sentence, classified in zip(sentences, self.model.pipe(texts), strict=True):
-            role, score = max(classified.cats.items(), key=lambda pair: pair[1])
-            label = CLAIM_OF_LABEL.get(role)
-            if label is not None and score >= self.threshold:
+            candidates = [(classified.cats[role], label) for role, label in CLAIM_OF_LABEL.items()
+                          if classified.cats[role] >= self.thresholds[label]]
+            if candidates:
+                score, label = max(candidates)
                 claims.append((sentence, label, score))
         write_claims(doc, claims)
         return doc

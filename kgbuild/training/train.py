@@ -48,7 +48,7 @@ SPAN_CANDIDATE_THRESHOLD = 0.1
 
 
 def assemble(entities_model: Path, claims_model: Path, entity_threshold: float = 0.5,
-             claim_threshold: float = 0.5, name_list_types: list[str] | None = None) -> Language:
+             claim_thresholds: dict[str, float] | None = None, name_list_types: list[str] | None = None) -> Language:
     """The shipped pipeline: trained entities and claims plus kgbuild's rule components."""
     import kgbuild.extract.components
     import kgbuild.extract.trained  # noqa: F401
@@ -63,7 +63,8 @@ def assemble(entities_model: Path, claims_model: Path, entity_threshold: float =
     if name_list_types:
         nlp.add_pipe("kgbuild_name_matcher", config={"types": name_list_types})
     nlp.add_pipe("kgbuild_abbreviations")
-    claims = nlp.add_pipe("kgbuild_claim_classifier", config={"threshold": claim_threshold})
+    thresholds = claim_thresholds or {"contribution": 0.5, "finding": 0.5}
+    claims = nlp.add_pipe("kgbuild_claim_classifier", config={"thresholds": thresholds})
     claims.model = spacy.load(claims_model)
     nlp.add_pipe("kgbuild_results")
     nlp.meta.update({"name": TRAINED_PIPELINE, "version": __version__,
@@ -73,7 +74,7 @@ def assemble(entities_model: Path, claims_model: Path, entity_threshold: float =
 
 # The configs the shipped pipeline was trained from, and the thresholds chosen for it on dev.
 SHIPPED_CONFIGS = {"entities": CONFIGS / "entities_sm.cfg", "claims": CONFIGS / "claims.cfg"}
-SHIPPED_THRESHOLDS = {"entity_threshold": 0.5, "claim_threshold": 0.3}
+SHIPPED_THRESHOLDS = {"entity_threshold": 0.5, "claim_thresholds": {"contribution": 0.25, "finding": 0.35}}
 TDMSCI_REPEAT = 1
 
 
