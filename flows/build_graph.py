@@ -1,4 +1,8 @@
-"""The build flow: ingest → extract (mapped over batches) → resolve → graph → output folder."""
+"""The build flow: ingest → extract (mapped over batches) → resolve → graph → output folder.
+
+The output folder accumulates: its state holds the papers of earlier runs, so resolution and the graph always
+cover the folder's whole corpus, and this run's papers replace earlier records of the same id.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,9 @@ from prefect.cache_policies import NO_CACHE
 from kgbuild.extract import Extractor, batched, load_extractor
 from kgbuild.graph import KnowledgeGraph, build_graph
 from kgbuild.model import IngestResult, PaperExtraction
-from kgbuild.resolve import Resolution, resolve
+from kgbuild.resolve import Resolution, load_aliases, resolve
 from kgbuild.settings import Settings
-from kgbuild.sinks import RunSummary, render_markdown, write_output_folder
+from kgbuild.sinks import CorpusState, RunSummary, load_state, render_markdown, write_output_folder
 from kgbuild.sources import FieldNames, ingest
 
 # Stage outputs are large in-memory objects: never hash or persist them as cache keys.
@@ -38,19 +42,28 @@ def extract_batch(batch: list, extractor: Extractor) -> list[PaperExtraction]:
     return extractor.run(batch)
 
 
-@stage
-def resolve_entities(extractions: list[PaperExtraction]) -> Resolution:
-    return resolve(extractions)
+@io_stage
+def load_folder_state(out_dir: str) -> CorpusState:
+    return load_state(Path(out_dir))
 
 
 @stage
-def link_graph(ingested: IngestResult, resolution: Resolution) -> KnowledgeGraph:
-    return build_graph(ingested.papers, resolution.extractions, resolution.entities)
+def resolve_entities(state: CorpusState, ingested: IngestResult, extractions: list[PaperExtraction],
+                     settings: Settings) -> Resolution:
+    state.update(ingested.papers, extractions)
+    curated = load_aliases(settings.aliases_file) if settings.aliases_file else ()
+    return resolve(state.corpus()[1], curated, state.registry)
+
+
+@stage
+def link_graph(state: CorpusState, resolution: Resolution) -> KnowledgeGraph:
+    return build_graph(state.corpus()[0], resolution.extractions, resolution.entities)
 
 
 @io_stage
-def write_outputs(out_dir: str, ingested: IngestResult, resolution: Resolution, graph: KnowledgeGraph) -> RunSummary:
-    return write_output_folder(Path(out_dir), ingested, resolution.extractions, graph)
+def write_outputs(out_dir: str, ingested: IngestResult, state: CorpusState, resolution: Resolution,
+                  graph: KnowledgeGraph) -> RunSummary:
+    return write_output_folder(Path(out_dir), ingested, state, resolution.extractions, graph)
 
 
 @flow(name="kgbuild-build-graph", log_prints=True)
@@ -60,17 +73,19 @@ def build_graph_flow(
     input_format: str | None = None,
     batch_size: int | None = None,
     pipeline: str | None = None,
+    aliases_file: str | None = None,
 ) -> RunSummary:
     overrides = {k: v for k, v in (("input_format", input_format), ("batch_size", batch_size),
-                                   ("pipeline", pipeline)) if v is not None}
+                                   ("pipeline", pipeline), ("aliases_file", aliases_file)) if v is not None}
     settings = Settings(**overrides)
     ingested = ingest_inputs(inputs, settings)
+    state = load_folder_state(out_dir)
     extractor = load_extractor(settings=settings)
     futures = extract_batch.map(list(batched(ingested.papers, settings.batch_size)), unmapped(extractor))
     extractions = [x for batch in futures.result() for x in batch]
-    resolution = resolve_entities(extractions)
-    graph = link_graph(ingested, resolution)
-    summary = write_outputs(out_dir, ingested, resolution, graph)
+    resolution = resolve_entities(state, ingested, extractions, settings)
+    graph = link_graph(state, resolution)
+    summary = write_outputs(out_dir, ingested, state, resolution, graph)
     create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary),
                              description="Counts of the kgbuild build run")
     return summary

@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     inputs(build)
     build.add_argument("--out", required=True, type=Path, metavar="DIR")
     build.add_argument("--batch-size", type=int, help="papers per extraction task")
+    build.add_argument("--aliases", type=Path, metavar="FILE",
+                       help="curated alias file (YAML or CSV) applied to entity resolution")
 
     extract = sub.add_parser("extract", help="extract entities, claims and results to JSONL (no graph)")
     inputs(extract)
@@ -48,6 +50,18 @@ def _parser() -> argparse.ArgumentParser:
                           help="pipeline to measure (repeatable; default: the configured one)")
     evaluate.add_argument("--out", type=Path, default=Path("docs/quality.md"), help="markdown report to write")
     evaluate.add_argument("--notes", type=Path, help="markdown appended to the report (e.g. the experiment log)")
+
+    sparql = sub.add_parser("sparql", help="run a SPARQL query on an output folder's RDF store")
+    sparql.add_argument("query", help="the query text, or a .rq file (e.g. queries/methods_by_papers.rq)")
+    sparql.add_argument("--store", required=True, type=Path, metavar="DIR", help="output folder of kgbuild build")
+    sparql.add_argument("--bind", action="append", default=[], metavar="NAME=VALUE",
+                        help="bind ?NAME to a value: <iri>, or a string (repeatable)")
+    sparql.add_argument("--results", choices=("tsv", "csv", "json"), default="tsv", help="SELECT result format")
+
+    export = sub.add_parser("export", help="write an output folder's RDF store in one serialisation")
+    export.add_argument("store", type=Path, metavar="DIR", help="output folder of kgbuild build")
+    export.add_argument("--format", required=True, choices=("ttl", "nt", "trig", "nq", "jsonld"))
+    export.add_argument("--out", required=True, type=Path, metavar="FILE")
 
     train = sub.add_parser("train", help="rebuild the trained pipeline from configs/ and the gold train splits")
     train.add_argument("--eval-dir", type=Path, default=Path("../shared/eval"), help="gold data folder")
@@ -80,6 +94,7 @@ def _run_build(args: argparse.Namespace) -> int:
     summary = build_graph_flow(
         inputs=[str(p) for p in args.inputs], out_dir=str(args.out), input_format=args.format,
         batch_size=args.batch_size, pipeline=args.pipeline,
+        aliases_file=str(args.aliases) if args.aliases else None,
     )
     print(f"\nkgbuild: graph written to {args.out}/")
     for name, filename in summary.outputs.items():
@@ -124,6 +139,7 @@ def _run_extract(args: argparse.Namespace) -> int:
 
 
 def _run_eval(args: argparse.Namespace) -> int:
+    from kgbuild.evaluation.aliases import render_alias_section
     from kgbuild.evaluation.evaluate import evaluate
     from kgbuild.evaluation.report import headline, render
     from kgbuild.extract import load_extractor
@@ -138,7 +154,9 @@ def _run_eval(args: argparse.Namespace) -> int:
             print(f"  {key:<58} {value:5.1f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     notes = args.notes.read_text(encoding="utf-8") if args.notes else ""
-    args.out.write_text(render(evaluations, notes), encoding="utf-8")
+    # Entity resolution is measured on alias pairs from the same shared folder (gazetteer, SciERC clusters).
+    sections = [render_alias_section(args.eval_dir.parent)]
+    args.out.write_text(render(evaluations, notes, sections), encoding="utf-8")
     print(f"kgbuild: report written to {args.out}")
     return EXIT_OK
 
@@ -154,7 +172,49 @@ def _run_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": _run_build, "extract": _run_extract, "eval": _run_eval, "train": _run_train}
+def _open_store(folder: Path):
+    from kgbuild.sinks import STORE_DIR, GraphStore
+
+    if not (folder / STORE_DIR).is_dir():
+        raise FileNotFoundError(f"{folder}: no RDF store here (expected {folder / STORE_DIR}/ from kgbuild build)")
+    return GraphStore(folder / STORE_DIR, read_only=True)
+
+
+def _run_sparql(args: argparse.Namespace) -> int:
+    import pyoxigraph as ox
+
+    text = Path(args.query).read_text(encoding="utf-8") if args.query.endswith(".rq") else args.query
+    bindings = {}
+    for item in args.bind:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            print(f"kgbuild: --bind {item!r}: expected NAME=VALUE", file=sys.stderr)
+            return EXIT_USAGE
+        is_iri = value.startswith("<") and value.endswith(">")
+        bindings[name.lstrip("?")] = ox.NamedNode(value[1:-1]) if is_iri else ox.Literal(value)
+    result = _open_store(args.store).query(text, bindings)
+    out = sys.stdout.buffer
+    if isinstance(result, ox.QuerySolutions):
+        formats = {"tsv": ox.QueryResultsFormat.TSV, "csv": ox.QueryResultsFormat.CSV,
+                   "json": ox.QueryResultsFormat.JSON}
+        result.serialize(out, formats[args.results])
+    elif isinstance(result, ox.QueryBoolean):
+        out.write(b"true\n" if bool(result) else b"false\n")
+    else:
+        result.serialize(out, ox.RdfFormat.TURTLE)
+    out.flush()
+    return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    _open_store(args.store).export(args.out, args.format)
+    print(f"kgbuild: {args.format} written to {args.out}")
+    return EXIT_OK
+
+
+COMMANDS = {"build": _run_build, "extract": _run_extract, "eval": _run_eval, "train": _run_train,
+            "sparql": _run_sparql, "export": _run_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -162,6 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _settings_env(args)
     try:
         return COMMANDS[args.command](args)
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:
         if os.environ.get("KGBUILD_DEBUG"):
             raise

@@ -144,10 +144,14 @@ class PaperExtraction:
 class CanonicalEntity:
     """One real-world method/dataset/metric/task, shared by all papers naming it."""
 
-    key: str  # stable, type-scoped identifier, e.g. "method/lora"
+    key: str  # stable, type-scoped identifier, e.g. "method/low-rank-adaptation"
     type: EntityType
     name: str  # preferred label
     aliases: tuple[str, ...] = ()
+    # IRIs of the same entity elsewhere (e.g. Wikidata), from the curated alias file.
+    same_as: tuple[str, ...] = ()
+    # Keys this entity was once known by, before a later merge: kept so that no published IRI disappears.
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -16,3 +18,4 @@ class Settings(BaseSettings):
     title_field: str | None = Field(None, description="JSONL/CSV key holding the title")
     abstract_field: str | None = Field(None, description="JSONL/CSV key holding the abstract")
     id_field: str | None = Field(None, description="JSONL/CSV key holding the paper id")
+    aliases_file: Path | None = Field(None, description="curated alias file (YAML or CSV) applied on every run")

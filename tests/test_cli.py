@@ -89,3 +89,41 @@ def test_build_prints_outputs_and_summary_and_signals_partial_success(tmp_path):
     assert "Traceback" not in done.stderr
     for filename in ("graph.ttl", "graph.graphml", "extractions.jsonl", "summary.json", "summary.txt"):
         assert (out / filename).stat().st_size > 0
+
+
+def test_sparql_runs_saved_queries_with_bound_values(seed_build):
+    out, summary = seed_build
+    done = kgbuild("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--store", str(out), "--results", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"]["bindings"][0]["n"]["value"] == str(summary.triples)
+
+    queries = Path(__file__).resolve().parents[1] / "queries"
+    done = kgbuild("sparql", str(queries / "findings_about_method.rq"), "--store", str(out), "--bind", "method=LoRA",
+                   "--results", "csv")
+    assert done.returncode == 0, done.stderr
+    header, *rows = done.stdout.splitlines()
+    assert header == "method,methodName,paperId,title,finding,confidence"
+    assert rows and all(row.startswith("LoRA,low-rank adaptation,") for row in rows)
+    # A value is a value: quotes and braces in it cannot change the query.
+    done = kgbuild("sparql", str(queries / "findings_about_method.rq"), "--store", str(out),
+                   "--bind", 'method=LoRA" } UNION { ?s ?p ?o } #', "--results", "csv")
+    assert (done.returncode, done.stdout.splitlines()[1:]) == (0, [])
+
+
+def test_sparql_reports_a_missing_store_and_a_bad_binding(tmp_path):
+    done = kgbuild("sparql", "ASK { ?s ?p ?o }", "--store", str(tmp_path))
+    assert done.returncode == 1
+    assert f"{tmp_path}: no RDF store here" in done.stderr
+    done = kgbuild("sparql", "ASK { ?s ?p ?o }", "--store", str(tmp_path), "--bind", "novalue")
+    assert (done.returncode, done.stderr.strip()) == (2, "kgbuild: --bind 'novalue': expected NAME=VALUE")
+
+
+def test_export_writes_n_quads_from_the_store(seed_build, tmp_path):
+    import rdflib
+
+    out, summary = seed_build
+    target = tmp_path / "graph.nq"
+    done = kgbuild("export", str(out), "--format", "nq", "--out", str(target))
+    assert done.returncode == 0, done.stderr
+    dataset = rdflib.Dataset().parse(target, format="nquads")
+    assert len(set(dataset.quads())) == summary.triples

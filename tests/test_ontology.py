@@ -175,7 +175,7 @@ def test_output_uses_only_declared_kg_terms(ontology: Graph, output: Graph) -> N
                           KG.field, KG.startOffset, KG.endOffset, KG.authorCount, KG.upvotes, KG.datePrecision,
                           KG.sourceRecord}
     assert classes == {KG.Method, KG.Dataset, KG.Metric, KG.Task, KG.Contribution, KG.Finding, KG.Result,
-                       KG.Assertion, KG.Extractor}
+                       KG.Assertion, KG.Extractor, KG.Extraction}
     undeclared_predicates = {p for p in predicates
                              if not set(ontology.objects(p, RDF.type)) & {OWL.ObjectProperty, OWL.DatatypeProperty}}
     undeclared_classes = {c for c in classes if (c, RDF.type, OWL.Class) not in ontology}

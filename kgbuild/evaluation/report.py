@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kgbuild.evaluation.evaluate import CONFIDENCE_LEVELS, Counts, Evaluation
 
 # The types each gold set is measured on for the headline micro-F1.
@@ -23,7 +25,9 @@ def headline(evaluation: Evaluation) -> dict[str, float]:
     return out
 
 
-def render(evaluations: list[Evaluation], notes: str = "") -> str:
+def render(evaluations: list[Evaluation], notes: str = "", sections: Sequence[str] = ()) -> str:
+    """docs/quality.md: the extraction measures of each pipeline, then `sections` (e.g. entity resolution), then
+    `notes`."""
     lines = ["# Extraction quality", "",
              "Measured by `kgbuild eval` on the dev splits in `../shared/eval` (never on a test split), from raw",
              "text through the same `kgbuild extract` contract users get. Strict: same type and exact character",
@@ -56,6 +60,8 @@ def render(evaluations: list[Evaluation], notes: str = "") -> str:
         lines += ["", "Precision of predicted claims by confidence: " + ", ".join(
             f"≥ {level}: {100 * c.at_confidence[level].precision:.1f} "
             f"({c.at_confidence[level].tp + c.at_confidence[level].fp} claims)" for level in CONFIDENCE_LEVELS), ""]
+    for section in sections:
+        lines += [section.strip(), ""]
     if notes:
         lines += ["## Notes", "", notes.strip(), ""]
     return "\n".join(lines)

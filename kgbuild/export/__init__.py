@@ -1,5 +1,9 @@
-"""Export stage: graph serialisations for other tools (GraphML, Turtle), shared by sinks and subgraph exports."""
+"""Export stage: graph serialisations for other tools, shared by sinks and subgraph exports.
 
-from kgbuild.export.formats import write_graphml, write_turtle
+GraphML for networkx and graph tools; Turtle, N-Triples, TriG, N-Quads and JSON-LD for RDF tools.
+"""
 
-__all__ = ["write_graphml", "write_turtle"]
+from kgbuild.export.formats import write_graphml
+from kgbuild.export.rdf import RDF_FORMATS, jsonld_context, write_jsonld, write_rdf
+
+__all__ = ["RDF_FORMATS", "jsonld_context", "write_graphml", "write_jsonld", "write_rdf"]

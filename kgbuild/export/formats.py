@@ -5,13 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Graph
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
     # lxml writer: typed keys (a float stays a float), and much faster than the pure-Python one.
     nx.write_graphml_lxml(graph, path, encoding="utf-8", prettyprint=True, named_key_ids=True)
-
-
-def write_turtle(graph: Graph, path: Path) -> None:
-    path.write_bytes(graph.serialize(format="turtle", encoding="utf-8"))

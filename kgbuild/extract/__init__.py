@@ -8,7 +8,7 @@ pipeline, so a trained pipeline can replace the rules without touching callers.
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
-from kgbuild.extract.contract import to_contract, write_jsonl
+from kgbuild.extract.contract import from_contract, to_contract, write_jsonl
 from kgbuild.extract.extractor import Extractor, joined_text
 from kgbuild.extract.pipeline import RULES_PIPELINE, build_rule_pipeline, load_pipeline
 from kgbuild.settings import Settings
@@ -28,5 +28,15 @@ def load_extractor(pipeline: str | None = None, settings: Settings | None = None
     return Extractor(load_pipeline(pipeline or settings.pipeline), n_process=settings.n_process)
 
 
-__all__ = ["RULES_PIPELINE", "Extractor", "batched", "build_rule_pipeline", "joined_text", "load_extractor",
-           "load_pipeline", "to_contract", "write_jsonl"]
+__all__ = [
+    "RULES_PIPELINE",
+    "Extractor",
+    "batched",
+    "build_rule_pipeline",
+    "from_contract",
+    "joined_text",
+    "load_extractor",
+    "load_pipeline",
+    "to_contract",
+    "write_jsonl",
+]

@@ -7,7 +7,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from kgbuild.model import PaperExtraction
+from kgbuild.model import (
+    ClaimMention,
+    ClaimType,
+    EntityMention,
+    EntityType,
+    ExtractorInfo,
+    Field,
+    PaperExtraction,
+    ResultMention,
+)
 
 
 def to_contract(x: PaperExtraction) -> dict[str, Any]:
@@ -44,3 +53,26 @@ def write_jsonl(extractions: Iterable[PaperExtraction], out: IO[str] | Path) -> 
         out.write(json.dumps(to_contract(x), ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def from_contract(record: dict[str, Any]) -> PaperExtraction:
+    """The extraction a `to_contract` record describes (the inverse of `to_contract`)."""
+    return PaperExtraction(
+        paper_id=record["id"], title=record["title"], abstract=record["abstract"],
+        extractor=ExtractorInfo(record["extractor"]["name"], record["extractor"]["version"]),
+        entities=tuple(
+            EntityMention(EntityType(m["type"]), m["text"], Field(m["field"]), m["start"], m["end"], m["canonical"],
+                          m["confidence"])
+            for m in record["entities"]
+        ),
+        claims=tuple(
+            ClaimMention(ClaimType(c["type"]), c["text"], Field(c["field"]), c["start"], c["end"], c["confidence"],
+                         tuple(c["entities"]))
+            for c in record["claims"]
+        ),
+        results=tuple(
+            ResultMention(r["value"], Field(r["field"]), r["start"], r["end"], r["confidence"], r["method"],
+                          r["dataset"], r["metric"])
+            for r in record["results"]
+        ),
+    )

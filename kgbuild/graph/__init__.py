@@ -7,9 +7,22 @@ same graph as RDF (our ontology) and as a networkx multigraph.
 from kgbuild.graph.build import build_graph, paper_node_id
 from kgbuild.graph.convert import to_networkx
 from kgbuild.graph.model import Edge, EdgeKind, KnowledgeGraph, Node, NodeKind, Provenance
-from kgbuild.graph.rdf import node_iri, to_rdf
+from kgbuild.graph.rdf import PREFIXES, graph_quads, node_iri, paper_graph_iri, to_dataset, to_rdf
 
 __all__ = [
-    "Edge", "EdgeKind", "KnowledgeGraph", "Node", "NodeKind", "Provenance",
-    "build_graph", "node_iri", "paper_node_id", "to_networkx", "to_rdf",
+    "PREFIXES",
+    "Edge",
+    "EdgeKind",
+    "KnowledgeGraph",
+    "Node",
+    "NodeKind",
+    "Provenance",
+    "build_graph",
+    "graph_quads",
+    "node_iri",
+    "paper_graph_iri",
+    "paper_node_id",
+    "to_dataset",
+    "to_networkx",
+    "to_rdf",
 ]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from kgbuild.graph.model import Edge, EdgeKind, KnowledgeGraph, Node, NodeKind, Provenance, Scalar
 from kgbuild.model import CanonicalEntity, ClaimType, EntityMention, EntityType, Field, Paper, PaperExtraction
-from kgbuild.resolve import entity_key
+from kgbuild.resolve import entity_keys
 
 PAPER_TO_ENTITY = {
     EntityType.METHOD: EdgeKind.USES,
@@ -51,14 +51,23 @@ def build_graph(
     graph = KnowledgeGraph()
     by_id = {p.id: p for p in papers}
     extractions = list(extractions)
+    keys = entity_keys(entities)
+
+    def entity_key(kind: EntityType, name: str) -> str:
+        return keys[(kind, name)]
+
     support: dict[str, set[str]] = {}
     for x in extractions:
         for m in x.entities:
             support.setdefault(entity_key(m.type, m.canonical), set()).add(x.paper_id)
     for key, entity in entities.items():
-        graph.add_node(Node(key, NodeKind(entity.type.value), entity.name, {
-            "name": entity.name, "aliases": " | ".join(entity.aliases), "papers": len(support.get(key, ())),
-        }))
+        properties: dict[str, Scalar] = {"name": entity.name, "aliases": " | ".join(entity.aliases),
+                                         "papers": len(support.get(key, ()))}
+        if entity.same_as:
+            properties["same_as"] = " | ".join(entity.same_as)
+        if entity.replaces:
+            properties["replaces"] = " | ".join(entity.replaces)
+        graph.add_node(Node(key, NodeKind(entity.type.value), entity.name, properties))
     for x in extractions:
         paper = by_id[x.paper_id]
         pid = paper_node_id(paper.id)

@@ -1,23 +1,32 @@
-"""The knowledge graph as RDF, in our ontology and the vocabularies it reuses.
+"""The knowledge graph as RDF quads, in our ontology and the vocabularies it reuses.
 
-Each edge becomes a direct triple (paper kg:usesMethod method) that queries
-use, plus a `kg:Assertion` (an `rdf:Statement`) that carries its provenance:
-the paper it was read from, field, character span, confidence and the
-extractor that produced it. IRIs are derived from content, never from
-counters or run times, so the same input always gives the same graph.
+Each edge becomes a direct triple (paper kg:usesMethod method) that queries use, plus a `kg:Assertion` (an
+`rdf:Statement` reifying it) that carries its provenance: the paper it was read from, field, character span,
+confidence, how many papers make the same statement (support), the extractor, and the extraction activity
+(`prov:wasGeneratedBy`). Reification, as CS-KG does, because it is plain RDF 1.1: every triplestore, SHACL
+engine and serialisation carries it unchanged, which RDF-star does not yet.
+
+Quads are grouped in named graphs by what replaces them: one graph per paper (its metadata, claims, results,
+edges and their assertions), one for the canonical entities (recomputed from the whole corpus on each run) and
+one for the extractors. A re-extracted paper is then replaced by dropping and rewriting its graph.
+
+IRIs are derived from content, never from counters or run times, so the same input gives the same graph.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Iterator
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
 
 from kgbuild.graph.model import EdgeKind, KnowledgeGraph, Node, NodeKind
-from kgbuild.graph.vocab import DCTERMS, FABIO, KG, KGR, MLS, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kgbuild.graph.vocab import DCTERMS, FABIO, KG, KGR, MLS, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
-NODE_CLASSES: dict[NodeKind, tuple[URIRef, ...]] = {
+NODE_CLASSES: dict[NodeKind, tuple[str, ...]] = {
     NodeKind.PAPER: (FABIO.ResearchPaper, SCHEMA.ScholarlyArticle),
     NodeKind.METHOD: (KG.Method, MLS.Algorithm),
     NodeKind.DATASET: (KG.Dataset, MLS.Dataset),
@@ -26,7 +35,7 @@ NODE_CLASSES: dict[NodeKind, tuple[URIRef, ...]] = {
     NodeKind.CLAIM: (SCHEMA.Claim,),
     NodeKind.RESULT: (KG.Result, MLS.ModelEvaluation),
 }
-EDGE_PREDICATES: dict[EdgeKind, URIRef] = {
+EDGE_PREDICATES: dict[EdgeKind, str] = {
     EdgeKind.PROPOSES: KG.proposes,
     EdgeKind.USES: KG.usesMethod,
     EdgeKind.EVALUATES_ON: KG.evaluatesOn,
@@ -41,83 +50,170 @@ EDGE_PREDICATES: dict[EdgeKind, URIRef] = {
 }
 DATE_TYPES = {"year-month-day": XSD.date, "year-month": XSD.gYearMonth, "year": XSD.gYear,
               "month-day": XSD.gMonthDay, "month": XSD.gMonth}
+PREFIXES = {"kg": str(KG._NS), "kgr": str(KGR), "fabio": str(FABIO), "mls": str(MLS), "schema": str(SCHEMA),
+            "dcterms": str(DCTERMS), "prov": str(PROV), "skos": str(SKOS), "owl": str(OWL), "xsd": str(XSD),
+            "rdf": str(RDF), "rdfs": str(RDFS)}
+ENTITIES_GRAPH = f"{KGR}graph/entities"
+EXTRACTORS_GRAPH = f"{KGR}graph/extractors"
 
 
-def node_iri(node_id: str) -> URIRef:
-    """Readable, percent-safe IRI for a node id such as "method/low-rank adaptation"."""
-    return KGR[quote(node_id, safe="/:-._~")]
+def node_iri(node_id: str) -> str:
+    """Readable, percent-safe IRI for a node id such as "method/low-rank-adaptation" or "paper/arxiv:2106.09685"."""
+    return f"{KGR}{quote(node_id, safe='/:-._~%')}"
 
 
-def _add_node(g: Graph, node: Node) -> URIRef:
-    iri = node_iri(node.id)
+def paper_graph_iri(paper_id: str) -> str:
+    """The named graph holding everything read from one paper."""
+    return node_iri(f"graph/paper/{paper_id}")
+
+
+class _Terms:
+    """pyoxigraph terms, cached: a million-triple graph reuses a few dozen predicates and classes."""
+
+    def __init__(self) -> None:
+        self._iris: dict[str, ox.NamedNode] = {}
+
+    def iri(self, value: str) -> ox.NamedNode:
+        node = self._iris.get(value)
+        if node is None:
+            node = self._iris[value] = ox.NamedNode(str(value))
+        return node
+
+    def lit(self, value: str | int | float | bool, datatype: str | None = None) -> ox.Literal:
+        if datatype is not None:
+            return ox.Literal(str(value), datatype=self.iri(datatype))
+        if isinstance(value, bool):
+            return ox.Literal("true" if value else "false", datatype=self.iri(XSD.boolean))
+        if isinstance(value, int):
+            return ox.Literal(str(value), datatype=self.iri(XSD.integer))
+        if isinstance(value, float):
+            return ox.Literal(repr(value), datatype=self.iri(XSD.double))
+        return ox.Literal(value)
+
+
+def _node_triples(t: _Terms, node: Node) -> Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+    s = t.iri(node_iri(node.id))
+    rdf_type, p = t.iri(RDF.type), node.properties
     for cls in NODE_CLASSES[node.kind]:
-        g.add((iri, RDF.type, cls))
-    p = node.properties
+        yield s, rdf_type, t.iri(cls)
     if node.kind is NodeKind.PAPER:
-        g.add((iri, DCTERMS.identifier, Literal(p["paper_id"])))
+        yield s, t.iri(DCTERMS.identifier), t.lit(p["paper_id"])
         if p["title"]:
-            g.add((iri, DCTERMS.title, Literal(p["title"])))
-        g.add((iri, DCTERMS.abstract, Literal(p["abstract"])))
-        g.add((iri, KG.sourceRecord, Literal(p["source"])))
+            yield s, t.iri(DCTERMS.title), t.lit(p["title"])
+        yield s, t.iri(DCTERMS.abstract), t.lit(p["abstract"])
+        yield s, t.iri(KG.sourceRecord), t.lit(p["source"])
         if "date" in p:
             precision = str(p["date_precision"])
             # "Mar 16" with no year is not a publication date (xsd:gMonthDay recurs every year): only a
             # date with its year is dcterms:issued; a yearless one is kept apart as what the listing said.
             date_property = DCTERMS.issued if precision.startswith("year") else KG.partialDate
-            g.add((iri, date_property, Literal(p["date"], datatype=DATE_TYPES[precision])))
-            g.add((iri, KG.datePrecision, Literal(precision)))
+            yield s, t.iri(date_property), t.lit(p["date"], DATE_TYPES[precision])
+            yield s, t.iri(KG.datePrecision), t.lit(precision)
         for name in str(p.get("authors", "")).split("; "):
             if name:
-                g.add((iri, SCHEMA.author, Literal(name)))
+                yield s, t.iri(SCHEMA.author), t.lit(name)
         for key, pred in (("author_count", KG.authorCount), ("upvotes", KG.upvotes), ("arxiv_id", KG.arxivId)):
             if key in p:
-                g.add((iri, pred, Literal(p[key])))
+                yield s, t.iri(pred), t.lit(p[key])
         if "url" in p:
-            g.add((iri, SCHEMA.url, Literal(p["url"], datatype=XSD.anyURI)))
+            yield s, t.iri(SCHEMA.url), t.lit(p["url"], XSD.anyURI)
     elif node.kind is NodeKind.CLAIM:
-        g.add((iri, RDF.type, KG.Contribution if p["claim_type"] == "contribution" else KG.Finding))
-        g.add((iri, SCHEMA.text, Literal(p["text"])))
-        g.add((iri, KG.confidence, Literal(p["confidence"])))
+        yield s, rdf_type, t.iri(KG.Contribution if p["claim_type"] == "contribution" else KG.Finding)
+        yield s, t.iri(SCHEMA.text), t.lit(p["text"])
+        yield s, t.iri(KG.confidence), t.lit(float(p["confidence"]))
     elif node.kind is NodeKind.RESULT:
-        g.add((iri, MLS.hasValue, Literal(p["value"])))
-        g.add((iri, KG.confidence, Literal(p["confidence"])))
+        yield s, t.iri(MLS.hasValue), t.lit(p["value"])
+        yield s, t.iri(KG.confidence), t.lit(float(p["confidence"]))
     else:
-        g.add((iri, SKOS.prefLabel, Literal(p["name"])))
-        g.add((iri, RDFS.label, Literal(p["name"])))
+        yield s, t.iri(SKOS.prefLabel), t.lit(p["name"])
+        yield s, t.iri(RDFS.label), t.lit(p["name"])
         for alias in str(p.get("aliases", "")).split(" | "):
             if alias:
-                g.add((iri, SKOS.altLabel, Literal(alias)))
-        g.add((iri, KG.support, Literal(p["papers"])))
-    return iri
+                yield s, t.iri(SKOS.altLabel), t.lit(alias)
+        yield s, t.iri(KG.support), t.lit(int(p["papers"]))
+        for iri in str(p.get("same_as", "")).split(" | "):
+            if iri:
+                yield s, t.iri(OWL.sameAs), t.iri(iri)
+        for old in str(p.get("replaces", "")).split(" | "):
+            if old:
+                # A key merged into this entity by a later run: its IRI stays valid and says where it went.
+                yield t.iri(node_iri(old)), t.iri(DCTERMS.isReplacedBy), s
+                yield t.iri(node_iri(old)), t.iri(OWL.sameAs), s
+
+
+def graph_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:
+    """Every quad of the graph, in named graphs per paper, for the entities and for the extractors."""
+    t = _Terms()
+    entities, extractors = t.iri(ENTITIES_GRAPH), t.iri(EXTRACTORS_GRAPH)
+    paper_of = {n.id: str(n.properties["paper_id"]) for n in graph.nodes.values()
+                if n.kind in (NodeKind.PAPER, NodeKind.CLAIM, NodeKind.RESULT)}
+    for node in graph.nodes.values():
+        where = t.iri(paper_graph_iri(paper_of[node.id])) if node.id in paper_of else entities
+        for s, p, o in _node_triples(t, node):
+            yield ox.Quad(s, p, o, where)
+    # Support: how many papers make a statement with this predicate about this object ("use LoRA").
+    support: dict[tuple[EdgeKind, str], set[str]] = defaultdict(set)
+    for edge in graph.edges.values():
+        support[(edge.kind, edge.target)].add(edge.provenance.paper_id)
+    activities: set[str] = set()
+    agents: set[tuple[str, str]] = set()
+    rdf_type = t.iri(RDF.type)
+    for edge in graph.edges.values():
+        prov = edge.provenance
+        g = t.iri(paper_graph_iri(prov.paper_id))
+        s, p, o = t.iri(node_iri(edge.source)), t.iri(EDGE_PREDICATES[edge.kind]), t.iri(node_iri(edge.target))
+        yield ox.Quad(s, p, o, g)
+        agent = node_iri(f"extractor/{prov.extractor}/{prov.extractor_version}")
+        paper = node_iri(f"paper/{prov.paper_id}")
+        # The extractor is part of the assertion's identity: two versions asserting one triple are two assertions.
+        digest = hashlib.sha256(f"{s.value}|{p.value}|{o.value}|{agent}".encode()).hexdigest()[:20]
+        a = t.iri(f"{KGR}assertion/{digest}")
+        activity = f"{KGR}extraction/{_activity_id(graph, prov.paper_id, agent)}"
+        for pred, obj in (
+            (rdf_type, t.iri(KG.Assertion)),
+            (t.iri(RDF.subject), s), (t.iri(RDF.predicate), p), (t.iri(RDF.object), o),
+            (t.iri(PROV.wasDerivedFrom), t.iri(paper)),
+            (t.iri(PROV.wasAttributedTo), t.iri(agent)),
+            (t.iri(PROV.wasGeneratedBy), t.iri(activity)),
+            (t.iri(KG.field), t.lit(prov.field)),
+            (t.iri(KG.startOffset), t.lit(prov.start)),
+            (t.iri(KG.endOffset), t.lit(prov.end)),
+            (t.iri(KG.confidence), t.lit(float(prov.confidence))),
+            (t.iri(KG.mentionCount), t.lit(prov.mentions)),
+            (t.iri(KG.support), t.lit(len(support[(edge.kind, edge.target)]))),
+        ):
+            yield ox.Quad(a, pred, obj, g)
+        if activity not in activities:
+            activities.add(activity)
+            act = t.iri(activity)
+            yield ox.Quad(act, rdf_type, t.iri(KG.Extraction), g)
+            yield ox.Quad(act, t.iri(PROV.used), t.iri(paper), g)
+            yield ox.Quad(act, t.iri(PROV.wasAssociatedWith), t.iri(agent), g)
+        agents.add((agent, f"{prov.extractor} {prov.extractor_version}"))
+    for agent, label in sorted(agents):
+        yield ox.Quad(t.iri(agent), rdf_type, t.iri(KG.Extractor), extractors)
+        yield ox.Quad(t.iri(agent), t.iri(RDFS.label), t.lit(label), extractors)
+
+
+def _activity_id(graph: KnowledgeGraph, paper_id: str, agent: str) -> str:
+    """The extraction of one paper's text by one extractor version: the same text and version, the same id."""
+    props = graph.nodes[f"paper/{paper_id}"].properties
+    text = f"{agent}\n{props['title']}\n{props['abstract']}"
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def to_dataset(quads: Iterator[ox.Quad] | list[ox.Quad]) -> Dataset:
+    """The quads as an rdflib Dataset (for SHACL and the rdflib API), via an N-Quads round trip."""
+    dataset = Dataset()
+    dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode(), format="nquads")
+    return dataset
 
 
 def to_rdf(graph: KnowledgeGraph) -> Graph:
+    """All triples of the graph, named graphs merged, as one rdflib Graph."""
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in graph_quads(graph)}
     g = Graph(bind_namespaces="none")
-    for prefix, ns in (("kg", KG._NS), ("kgr", KGR), ("fabio", FABIO), ("mls", MLS), ("schema", SCHEMA),
-                       ("dcterms", DCTERMS), ("prov", PROV), ("skos", SKOS), ("xsd", XSD), ("rdf", RDF),
-                       ("rdfs", RDFS)):
+    for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
-    for node in graph.nodes.values():
-        _add_node(g, node)
-    for edge in graph.edges.values():
-        s, p, o = node_iri(edge.source), EDGE_PREDICATES[edge.kind], node_iri(edge.target)
-        g.add((s, p, o))
-        prov = edge.provenance
-        extractor = node_iri(f"extractor/{prov.extractor}/{prov.extractor_version}")
-        # The extractor is part of the assertion's identity: two versions asserting one triple are two assertions.
-        digest = hashlib.sha256(f"{s}|{p}|{o}|{extractor}".encode()).hexdigest()[:20]
-        a = KGR[f"assertion/{digest}"]
-        g.add((a, RDF.type, KG.Assertion))
-        g.add((a, RDF.subject, s))
-        g.add((a, RDF.predicate, p))
-        g.add((a, RDF.object, o))
-        g.add((a, PROV.wasDerivedFrom, node_iri(f"paper/{prov.paper_id}")))
-        g.add((a, PROV.wasAttributedTo, extractor))
-        g.add((a, KG.field, Literal(prov.field)))
-        g.add((a, KG.startOffset, Literal(prov.start)))
-        g.add((a, KG.endOffset, Literal(prov.end)))
-        g.add((a, KG.confidence, Literal(prov.confidence)))
-        g.add((a, KG.mentionCount, Literal(prov.mentions)))
-        g.add((extractor, RDF.type, KG.Extractor))
-        g.add((extractor, RDFS.label, Literal(f"{prov.extractor} {prov.extractor_version}")))
+    g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
     return g

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace, URIRef
 
 FABIO = Namespace("http://purl.org/spar/fabio/")
 MLS = Namespace("http://www.w3.org/ns/mls#")
@@ -28,6 +28,7 @@ class KG(DefinedNamespace):
     Result: URIRef
     Assertion: URIRef
     Extractor: URIRef
+    Extraction: URIRef
     # paper -> entity / claim / result
     proposes: URIRef
     usesMethod: URIRef
@@ -55,4 +56,4 @@ class KG(DefinedNamespace):
     sourceRecord: URIRef
 
 
-__all__ = ["DCTERMS", "FABIO", "KG", "KGR", "MLS", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD"]
+__all__ = ["DCTERMS", "FABIO", "KG", "KGR", "MLS", "OWL", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD"]

@@ -1,71 +1,101 @@
-"""Resolution stage: mentions from all papers become canonical entities.
+"""Resolution stage: mentions from all papers become canonical entities, with keys stable across runs.
 
-Mentions are grouped by type and by a normalised form of their in-paper
-canonical name (case, Unicode, hyphen and spacing variants, plurals), so
-"Transformers", "transformer" and "Transformer" are one Method while
-"ImageNet" and "ImageNet-21k" stay apart. The preferred name of an entity is
-its most frequent surface form.
+Name forms (type plus normalised name: case, Unicode, hyphen and spacing variants, plurals) are joined into one
+entity when the corpus says they are the same: an acronym defined in a paper ("Low-Rank Adaptation (LoRA)"),
+an acronym defined once in the whole corpus (a bare "LoRA" elsewhere), the curated alias file, the registry of
+earlier runs, or a conservative spelling match (`kgbuild.resolve.fuzzy`). "ImageNet" and "ImageNet-21k" stay
+apart. An entity's preferred name is the curated one, else its most frequent full (non-acronym) surface form.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from kgbuild.model import CanonicalEntity, EntityType, PaperExtraction
-
-_DASHES = re.compile(r"[\u2010-\u2015\u2212_]")
-_SPACES = re.compile(r"\s+")
-_HYPHEN_SPACE = re.compile(r"\s*-\s*")
-_DATASET_NOISE = re.compile(r"^the\s+|\s+(?:dataset|data set|benchmark|corpus)$")
-
-
-def normalise(text: str, kind: EntityType) -> str:
-    """The matching form of a name; equal forms mean the same entity."""
-    form = unicodedata.normalize("NFKC", text).casefold()
-    form = _HYPHEN_SPACE.sub("-", _DASHES.sub("-", form))
-    form = _SPACES.sub(" ", form).strip(" .,;:")
-    if kind is EntityType.DATASET:
-        form = _DATASET_NOISE.sub("", form)
-    words = form.split(" ")
-    last = words[-1]
-    # Plural of the head word: "transformers", "DNNs", "ResNets"; not "loss", "cs", "bias".
-    if len(last) > 3 and last.endswith("s") and not last.endswith(("ss", "us", "is")) and last[-2].isalpha():
-        words[-1] = last[:-1]
-    return " ".join(words)
+from kgbuild.resolve.aliases import AliasFileError, CuratedEntity, load_aliases
+from kgbuild.resolve.fuzzy import FUZZY_THRESHOLD, match_form, similar_names, typo_words
+from kgbuild.resolve.names import decorated, form_key, normalise, slug
+from kgbuild.resolve.registry import EntityRegistry
 
 
-def entity_key(kind: EntityType, text: str) -> str:
-    """The stable, type-scoped key of the entity a name belongs to: "method/low-rank adaptation"."""
-    return f"{kind.value.lower()}/{normalise(text, kind)}"
+class _Forms:
+    """Union-find over name forms."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def add(self, form: str) -> None:
+        self.parent.setdefault(form, form)
+
+    def find(self, form: str) -> str:
+        root = form
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[form] != root:
+            self.parent[form], form = root, self.parent[form]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        self.add(a)
+        self.add(b)
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)  # the smaller root wins: the result is order independent
+
+    def groups(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for form in self.parent:
+            out[self.find(form)].add(form)
+        return out
 
 
-def corpus_long_forms(extractions: list[PaperExtraction]) -> dict[tuple[EntityType, str], str]:
-    """Acronyms defined somewhere in the corpus with exactly one long form (per type)."""
-    seen: dict[tuple[EntityType, str], set[str]] = defaultdict(set)
-    for extraction in extractions:
-        for m in extraction.entities:
+def _acronym_long_forms(extractions: Sequence[PaperExtraction]) -> dict[str, set[str]]:
+    """Each acronym form with the long forms the corpus defines for it."""
+    long_forms: dict[str, set[str]] = defaultdict(set)
+    for x in extractions:
+        for m in x.entities:
             if m.canonical != m.text:
-                seen[(m.type, m.text)].add(normalise(m.canonical, m.type))
-    firsts = {}
-    for extraction in extractions:
-        for m in extraction.entities:
-            key = (m.type, m.text)
-            if m.canonical != m.text and len(seen[key]) == 1:
-                firsts.setdefault(key, m.canonical)
-    return firsts
+                long_forms[form_key(m.type, m.text)].add(form_key(m.type, m.canonical))
+    return long_forms
 
 
-def _expand_acronyms(extraction: PaperExtraction, long_forms: dict[tuple[EntityType, str], str]) -> PaperExtraction:
-    # A bare "LoRA" in a paper that never spells it out is the LoRA another paper defined.
-    return replace(extraction, entities=tuple(
-        replace(m, canonical=long_forms[(m.type, m.text)])
-        if m.canonical == m.text and (m.type, m.text) in long_forms else m
-        for m in extraction.entities
-    ))
+def _spelling_matches(names: dict[str, str]) -> list[tuple[str, str]]:
+    """Pairs of forms of one type whose names (form -> a name of that form) are spelling variants of one name."""
+    types = {t.value.lower(): t for t in EntityType}
+    by_match: dict[tuple[EntityType, str], list[str]] = defaultdict(list)
+    for f in sorted(names):
+        kind = types[f.partition("/")[0]]
+        by_match[(kind, match_form(names[f], kind))].append(f)
+    pairs = [(group[0], f) for group in by_match.values() for f in group[1:]]
+    # Typos: one letter edit, so the same number of words and lengths within one. Blocking on the first
+    # three characters keeps this near linear; a typo there is left unmerged.
+    blocks: dict[tuple[EntityType, int, str], list[tuple[str, str]]] = defaultdict(list)
+    for (kind, matched), group in by_match.items():
+        blocks[(kind, len(names[group[0]].split()), matched[:3])].append((matched, group[0]))
+    word_names = _word_counts(names.values())
+    for (kind, _, _), block in blocks.items():
+        block.sort(key=lambda item: len(item[0]))
+        for i, (a, form_a) in enumerate(block):
+            for b, form_b in block[i + 1:]:
+                if len(b) - len(a) > 1:
+                    break
+                if similar_names(names[form_a], names[form_b], kind) and not _both_words(
+                        typo_words(names[form_a], names[form_b], kind), word_names):
+                    pairs.append((form_a, form_b))
+    return pairs
+
+
+def _word_counts(names: Iterable[str]) -> Counter[str]:
+    """In how many distinct names each word occurs."""
+    return Counter(w for name in set(names) for w in set(name.casefold().replace("-", " ").split()))
+
+
+def _both_words(typo: tuple[str, str] | None, word_names: Counter[str]) -> bool:
+    # A typo is rare; when both spellings each occur in several names of the corpus, they are two words
+    # ("generic"/"genetic" algorithm), not one misspelt.
+    return typo is not None and min(word_names[typo[0]], word_names[typo[1]]) >= 2
 
 
 @dataclass(slots=True)
@@ -74,32 +104,95 @@ class Resolution:
     extractions: list[PaperExtraction]
 
 
-def resolve(extractions: Iterable[PaperExtraction]) -> Resolution:
-    """Canonical entities for all mentions; each mention's `canonical` becomes its entity's name."""
+def entity_keys(entities: dict[str, CanonicalEntity]) -> dict[tuple[EntityType, str], str]:
+    """(type, preferred name) -> entity key: how a resolved mention (whose `canonical` is that name) finds its
+    entity. Preferred names are unique per type, since each is a name form of its own entity only."""
+    return {(e.type, e.name): key for key, e in entities.items()}
+
+
+def resolve(
+    extractions: Iterable[PaperExtraction],
+    curated: Sequence[CuratedEntity] = (),
+    registry: EntityRegistry | None = None,
+) -> Resolution:
+    """Canonical entities for all mentions; each mention's `canonical` becomes its entity's preferred name.
+
+    `registry` (updated in place) carries keys across runs; without one, keys are minted afresh.
+    """
     extractions = list(extractions)
-    long_forms = corpus_long_forms(extractions)
-    extractions = [_expand_acronyms(x, long_forms) for x in extractions]
-    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
-    kinds: dict[str, EntityType] = {}
-    for extraction in extractions:
-        for mention in extraction.entities:
-            key = entity_key(mention.type, mention.canonical)
-            kinds[key] = mention.type
-            surfaces[key][mention.canonical] += 1
-            surfaces[key][mention.text] += 0  # an alias, never preferred over a canonical form
-    entities = {}
-    for key in sorted(surfaces):
-        counts = surfaces[key]
-        name = min(counts, key=lambda s: (-counts[s], s))
-        aliases = tuple(sorted(s for s in counts if s != name))
-        entities[key] = CanonicalEntity(key=key, type=kinds[key], name=name, aliases=aliases)
+    registry = registry if registry is not None else EntityRegistry()
+    forms = _Forms()
+    long_forms = _acronym_long_forms(extractions)
+    unique_long = {short: next(iter(longs)) for short, longs in long_forms.items() if len(longs) == 1}
+    mention_form: dict[tuple[str, int], str] = {}
+    full_names: dict[str, Counter[str]] = defaultdict(Counter)
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    for x in extractions:
+        for i, m in enumerate(x.entities):
+            text_form, canonical_form = form_key(m.type, m.text), form_key(m.type, m.canonical)
+            if m.canonical == m.text and text_form in unique_long:
+                canonical_form = unique_long[text_form]  # a bare "LoRA" is the LoRA the corpus defines
+            elif m.canonical != m.text and text_form in unique_long:
+                forms.union(text_form, canonical_form)
+            forms.add(canonical_form)
+            mention_form[(x.paper_id, i)] = canonical_form
+            surfaces[canonical_form].add(m.text)
+            if m.canonical != m.text or text_form not in long_forms:
+                full_names[canonical_form][m.canonical] += 1
+    curated_by_form: dict[str, CuratedEntity] = {}
+    for entry in curated:
+        head = form_key(entry.type, entry.name)
+        curated_by_form[head] = entry
+        for alias in entry.aliases:
+            forms.union(head, form_key(entry.type, alias))
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for f, key in registry.forms.items():
+        by_key[registry.current(key)].append(f)
+    for group in by_key.values():
+        if any(f in forms.parent for f in group):
+            for f in group[1:]:
+                forms.union(group[0], f)
+    # Each form's name as written (the case matters to "(NER)"-style acronym detection); the form itself for
+    # curated or registered forms no paper uses.
+    names = {f: min(full_names[f]) if full_names.get(f) else f.partition("/")[2] for f in forms.parent}
+    for a, b in _spelling_matches(names):
+        forms.union(a, b)
+
+    entities: dict[str, CanonicalEntity] = {}
+    name_of_root: dict[str, str] = {}
+    types = {t.value.lower(): t for t in EntityType}
+    for root, members in sorted(forms.groups().items()):
+        if not any(f in full_names or f in surfaces for f in members):
+            continue  # only curated or registered forms: no paper names this entity in this corpus
+        kind = types[root.partition("/")[0]]
+        entry = next((curated_by_form[f] for f in sorted(members) if f in curated_by_form), None)
+        counts = Counter()
+        for f in members:
+            counts.update(full_names.get(f, {}))
+        if entry is not None:
+            name = entry.name
+        elif counts:
+            name = min(counts, key=lambda s: (decorated(s, kind), -counts[s], s))
+        else:
+            name = min(s for f in members for s in surfaces.get(f, ()))
+        key, replaced = registry.assign(kind, name, members)
+        aliases = {s for f in members for s in surfaces.get(f, ())} | set(counts)
+        if entry is not None:
+            aliases |= set(entry.aliases)
+        entities[key] = CanonicalEntity(key=key, type=kind, name=name, aliases=tuple(sorted(aliases - {name})),
+                                        same_as=entry.same_as if entry else (), replaces=replaced)
+        name_of_root[root] = name
     resolved = [
         replace(x, entities=tuple(
-            replace(m, canonical=entities[entity_key(m.type, m.canonical)].name) for m in x.entities
+            replace(m, canonical=name_of_root[forms.find(mention_form[(x.paper_id, i)])])
+            for i, m in enumerate(x.entities)
         ))
         for x in extractions
     ]
-    return Resolution(entities=entities, extractions=resolved)
+    return Resolution(entities=dict(sorted(entities.items())), extractions=resolved)
 
 
-__all__ = ["Resolution", "entity_key", "normalise", "resolve"]
+__all__ = [
+    "FUZZY_THRESHOLD", "AliasFileError", "CuratedEntity", "EntityRegistry", "Resolution", "entity_keys", "form_key",
+    "load_aliases", "match_form", "normalise", "resolve", "similar_names", "slug",
+]

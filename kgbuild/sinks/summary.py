@@ -22,6 +22,10 @@ class RunSummary:
     nodes: dict[str, int]
     edges: dict[str, int]
     triples: int
+    # The output folder's corpus: this run's papers plus those of earlier runs into the same folder.
+    corpus_papers: int = 0
+    # Named graphs of the store this run replaced (re-extracted papers, entities, extractors).
+    graphs_replaced: int = 0
     outputs: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -55,6 +59,7 @@ def summarise(ingested: IngestResult, extractions: list[PaperExtraction], graph:
 def render_text(s: RunSummary) -> str:
     rows = [
         ("papers", s.papers), ("duplicates merged", s.duplicates), ("quarantined records", s.quarantined),
+        ("papers in the folder's corpus", s.corpus_papers),
         *((f"{kind} entities (mentions)", f"{s.entities[kind]} ({s.entity_mentions[kind]})") for kind in s.entities),
         ("contribution claims", s.claims["contribution"]), ("finding claims", s.claims["finding"]),
         ("results", s.results), ("graph nodes", sum(s.nodes.values())), ("graph edges", sum(s.edges.values())),
@@ -68,6 +73,7 @@ def render_markdown(s: RunSummary) -> str:
     lines = ["# kgbuild run", "", "| what | count |", "|---|---:|"]
     lines += [f"| {label} | {value} |" for label, value in (
         ("papers", s.papers), ("duplicates merged", s.duplicates), ("quarantined", s.quarantined),
+        ("papers in the folder's corpus", s.corpus_papers),
         *((f"{k} entities", v) for k, v in s.entities.items()),
         ("contribution claims", s.claims["contribution"]), ("finding claims", s.claims["finding"]),
         ("results", s.results), ("nodes", sum(s.nodes.values())), ("edges", sum(s.edges.values())),

@@ -77,5 +77,10 @@ def make_paper(
     title, abstract = clean_text(title or ""), clean_text(abstract or "")
     if not abstract:
         return Quarantined(source.path, source.line, "record has no abstract")
-    pid = given_id.strip() if given_id and given_id.strip() else paper_id(title, abstract, arxiv_id)
+    given_id = given_id.strip() if given_id else None
+    # A given id that is an arXiv id ("arXiv:2106.09685", "2106.09685v2") is the paper's arXiv id: the same
+    # paper from a listing and from a dump must get the same id.
+    if given_id and parse_arxiv_id(given_id):
+        arxiv_id, given_id = arxiv_id or parse_arxiv_id(given_id), None
+    pid = given_id or paper_id(title, abstract, arxiv_id)
     return Paper(id=pid, title=title, abstract=abstract, source=source, arxiv_id=arxiv_id, **extra)

@@ -1,0 +1,81 @@
+"""RDF serialisations of kgbuild quads: Turtle, N-Triples, TriG, N-Quads and JSON-LD with our published context.
+
+Turtle and N-Triples hold one graph, so the named graphs are merged; TriG and N-Quads keep them, and with them
+which paper every statement was read from. pyoxigraph writes all of them (several times faster than rdflib);
+JSON-LD is pyoxigraph's expanded form, compacted against `jsonld_context()` (published as
+ontology/context.jsonld) and with that context embedded, so the file expands offline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kgbuild.graph.rdf import PREFIXES
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+def jsonld_context() -> dict[str, Any]:
+    """The JSON-LD context of kgbuild documents: one prefix per vocabulary, IRIs compacted as CURIEs."""
+    return {"@context": {"@version": 1.1, **dict(sorted(PREFIXES.items()))}}
+
+
+def _compact_iri(iri: str, prefixes: list[tuple[str, str]]) -> str:
+    for prefix, ns in prefixes:
+        if iri.startswith(ns):
+            rest = iri[len(ns):]
+            # "prefix://..." would read as an absolute IRI, and an empty suffix as the bare prefix term.
+            if rest and not rest.startswith("//"):
+                return f"{prefix}:{rest}"
+    return iri
+
+
+def _compact(value: Any, prefixes: list[tuple[str, str]]) -> Any:
+    if isinstance(value, list):
+        return [_compact(v, prefixes) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key in ("@id", "@type") and isinstance(item, str):
+            out[key] = _compact_iri(item, prefixes)
+        elif key.startswith("@"):
+            out[key] = _compact(item, prefixes)
+        else:
+            out[_compact_iri(key, prefixes)] = _compact(item, prefixes)
+    return out
+
+
+def write_jsonld(quads: Iterable[ox.Quad], path: Path) -> None:
+    expanded = json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD))
+    # Longest namespace first, so that kgr:graph/... is never written as a longer kgr-relative IRI of another.
+    prefixes = sorted(PREFIXES.items(), key=lambda pair: -len(pair[1]))
+    document = {**jsonld_context(), "@graph": _compact(expanded, prefixes)}
+    path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def write_rdf(quads: Iterable[ox.Quad], path: Path, fmt: str) -> None:
+    """Write quads as `fmt` (a key of RDF_FORMATS); single-graph formats get the merged graph."""
+    if fmt == "jsonld":
+        write_jsonld(quads, path)
+        return
+    rdf_format = RDF_FORMATS[fmt]
+    items: Iterable[ox.Quad] | Iterable[ox.Triple] = quads
+    if not rdf_format.supports_datasets:
+        items = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    with path.open("wb") as handle:
+        ox.serialize(items, handle, format=rdf_format, prefixes=PREFIXES)
+
+
+__all__ = ["RDF_FORMATS", "jsonld_context", "write_jsonld", "write_rdf"]

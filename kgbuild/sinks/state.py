@@ -1,0 +1,82 @@
+"""What an output folder remembers between runs: every paper, its raw extraction, and the entity registry.
+
+Resolution needs the whole corpus (an acronym defined in last week's paper resolves this week's bare "LoRA"),
+so each run reads the state, lets this run's papers replace earlier records of the same id, and writes it back.
+Extractions are kept as the extractor produced them, before resolution, in the `kgbuild extract` contract.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kgbuild.extract.contract import from_contract, to_contract
+from kgbuild.model import Paper, PaperDate, PaperExtraction, SourceRef
+from kgbuild.resolve import EntityRegistry
+
+STATE_DIR = "state"
+STATE_FILES = {"papers": "papers.jsonl", "extractions": "extractions.jsonl", "registry": "entities.json"}
+
+
+def paper_to_dict(paper: Paper) -> dict[str, Any]:
+    return asdict(paper)
+
+
+def paper_from_dict(data: dict[str, Any]) -> Paper:
+    return Paper(
+        id=data["id"], title=data["title"], abstract=data["abstract"], source=SourceRef(**data["source"]),
+        authors=tuple(data["authors"]), author_count=data["author_count"],
+        date=PaperDate(**data["date"]) if data["date"] else None, upvotes=data["upvotes"],
+        arxiv_id=data["arxiv_id"], url=data["url"],
+        also_seen_in=tuple(SourceRef(**s) for s in data["also_seen_in"]),
+    )
+
+
+@dataclass(slots=True)
+class CorpusState:
+    papers: dict[str, Paper] = field(default_factory=dict)
+    extractions: dict[str, PaperExtraction] = field(default_factory=dict)
+    registry: EntityRegistry = field(default_factory=EntityRegistry)
+
+    def update(self, papers: list[Paper], extractions: list[PaperExtraction]) -> None:
+        """This run's papers and extractions replace earlier ones with the same id."""
+        self.papers.update((p.id, p) for p in papers)
+        self.extractions.update((x.paper_id, x) for x in extractions)
+
+    def corpus(self) -> tuple[list[Paper], list[PaperExtraction]]:
+        """All papers with their extractions: earlier runs' papers first, then this run's new ones in input order."""
+        return [self.papers[i] for i in self.extractions], list(self.extractions.values())
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def load_state(out_dir: Path) -> CorpusState:
+    """The state saved in `out_dir`, or an empty one for a new folder."""
+    folder = Path(out_dir) / STATE_DIR
+    paths = {name: folder / filename for name, filename in STATE_FILES.items()}
+    if not paths["papers"].exists():
+        return CorpusState()
+    papers = {p.id: p for p in map(paper_from_dict, _jsonl(paths["papers"]))}
+    extractions = {x.paper_id: x for x in map(from_contract, _jsonl(paths["extractions"]))}
+    return CorpusState(papers, extractions, EntityRegistry.load(paths["registry"]))
+
+
+def save_state(state: CorpusState, out_dir: Path) -> None:
+    folder = Path(out_dir) / STATE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    papers, extractions = state.corpus()
+    for name, rows in (("papers", map(paper_to_dict, papers)), ("extractions", map(to_contract, extractions))):
+        tmp = folder / (STATE_FILES[name] + ".tmp")
+        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+            for row in rows:
+                handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+        tmp.replace(folder / STATE_FILES[name])  # a crash mid-write leaves the previous state intact
+    state.registry.save(folder / STATE_FILES["registry"])
+
+
+__all__ = ["STATE_DIR", "CorpusState", "load_state", "paper_from_dict", "paper_to_dict", "save_state"]

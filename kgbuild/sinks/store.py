@@ -1,0 +1,88 @@
+"""The persistent RDF store of an output folder: a pyoxigraph (RocksDB) store that successive runs update.
+
+A run replaces whole named graphs (one per paper, plus the entities and extractors graphs), so re-extracting a
+paper replaces its triples, new papers add theirs, and the same input twice leaves the store as it was. Graphs
+of papers that a run did not touch stay as they are. Queries see the union of all graphs as the default graph.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kgbuild.export.rdf import write_rdf
+
+
+@dataclass(frozen=True, slots=True)
+class StoreUpdate:
+    graphs_replaced: int
+    graphs_added: int
+    quads_before: int
+    quads_after: int
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be opened (e.g. held by another running build), naming its path."""
+
+
+class GraphStore:
+    """pyoxigraph store on disk (or in memory with `path=None`)."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as error:
+            raise StoreError(f"{path}: cannot open the RDF store ({error})") from error
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter(self._store)
+
+    def graph_names(self) -> set[str]:
+        return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def replace_graphs(self, quads: Iterable[ox.Quad]) -> StoreUpdate:
+        """Each named graph in `quads` replaces the store's graph of that name; other graphs are left alone."""
+        by_graph: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
+        for q in quads:
+            if not isinstance(q.graph_name, ox.NamedNode):
+                raise ValueError(f"quad outside a named graph: {q}")
+            by_graph[q.graph_name].append(q)
+        before, existing = len(self._store), self.graph_names()
+        for name in by_graph:
+            if name.value in existing:
+                self._store.remove_graph(name)
+        self._store.bulk_extend(q for qs in by_graph.values() for q in qs)
+        self._store.flush()
+        replaced = sum(1 for name in by_graph if name.value in existing)
+        return StoreUpdate(replaced, len(by_graph) - replaced, before, len(self._store))
+
+    def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query over the union of all graphs. Values go in `bindings` (variable name -> term),
+        never into the query text."""
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        return self._store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions)
+
+    def export(self, path: Path, fmt: str) -> None:
+        write_rdf(iter(self._store), path, fmt)
+
+    def close(self) -> None:
+        # pyoxigraph has no close(): dropping the last reference releases the RocksDB lock.
+        del self._store
+
+
+__all__ = ["GraphStore", "StoreError", "StoreUpdate"]
