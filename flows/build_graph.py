@@ -18,6 +18,7 @@ from kgbuild.model import IngestResult, PaperExtraction
 from kgbuild.resolve import Resolution, load_aliases, resolve
 from kgbuild.settings import Settings
 from kgbuild.sinks import CorpusState, RunSummary, load_state, render_markdown, write_output_folder
+from kgbuild.sinks.neo4j import LEDGER_FILE, LoadReport, load_graph
 from kgbuild.sources import FieldNames, ingest
 
 # Stage outputs are large in-memory objects: never hash or persist them as cache keys.
@@ -66,6 +67,11 @@ def write_outputs(out_dir: str, ingested: IngestResult, state: CorpusState, reso
     return write_output_folder(Path(out_dir), ingested, state, resolution.extractions, graph)
 
 
+@io_stage
+def load_into_neo4j(out_dir: str, graph: KnowledgeGraph, settings: Settings) -> LoadReport:
+    return load_graph(graph, settings, Path(out_dir) / LEDGER_FILE)
+
+
 @flow(name="kgbuild-build-graph", log_prints=True)
 def build_graph_flow(
     inputs: list[str],
@@ -74,6 +80,7 @@ def build_graph_flow(
     batch_size: int | None = None,
     pipeline: str | None = None,
     aliases_file: str | None = None,
+    load_neo4j: bool = False,
 ) -> RunSummary:
     overrides = {k: v for k, v in (("input_format", input_format), ("batch_size", batch_size),
                                    ("pipeline", pipeline), ("aliases_file", aliases_file)) if v is not None}
@@ -86,6 +93,8 @@ def build_graph_flow(
     resolution = resolve_entities(state, ingested, extractions, settings)
     graph = link_graph(state, resolution)
     summary = write_outputs(out_dir, ingested, state, resolution, graph)
+    if load_neo4j:  # the database named by KGBUILD_NEO4J_URI; the password from env or a Prefect Secret block
+        load_into_neo4j(out_dir, graph, settings)
     create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary),
                              description="Counts of the kgbuild build run")
     return summary

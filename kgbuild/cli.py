@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--batch-size", type=int, help="papers per extraction task")
     build.add_argument("--aliases", type=Path, metavar="FILE",
                        help="curated alias file (YAML or CSV) applied to entity resolution")
+    build.add_argument("--load-neo4j", action="store_true",
+                       help="also load the graph into Neo4j (KGBUILD_NEO4J_URI, KGBUILD_NEO4J_PASSWORD)")
 
     extract = sub.add_parser("extract", help="extract entities, claims and results to JSONL (no graph)")
     inputs(extract)
@@ -58,10 +60,21 @@ def _parser() -> argparse.ArgumentParser:
                         help="bind ?NAME to a value: <iri>, or a string (repeatable)")
     sparql.add_argument("--results", choices=("tsv", "csv", "json"), default="tsv", help="SELECT result format")
 
-    export = sub.add_parser("export", help="write an output folder's RDF store in one serialisation")
+    export = sub.add_parser("export", help="write an output folder's graph in one format")
     export.add_argument("store", type=Path, metavar="DIR", help="output folder of kgbuild build")
-    export.add_argument("--format", required=True, choices=("ttl", "nt", "trig", "nq", "jsonld"))
-    export.add_argument("--out", required=True, type=Path, metavar="FILE")
+    export.add_argument("--format", required=True, choices=("ttl", "nt", "trig", "nq", "jsonld", "neo4j-csv"),
+                        help="an RDF serialisation of the store, or neo4j-csv: CSVs and import.sh for neo4j-admin")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE|DIR")
+
+    load = sub.add_parser("load", help="load an output folder's graph into a database")
+    load.add_argument("target", choices=("neo4j",))
+    load.add_argument("--from", dest="source", required=True, type=Path, metavar="DIR",
+                      help="output folder of kgbuild build")
+    load.add_argument("--batch-size", type=int, help="rows per UNWIND batch (KGBUILD_NEO4J_BATCH_SIZE)")
+    load.add_argument("--aliases", type=Path, metavar="FILE", help="the alias file the build used, if any")
+
+    neo4j = sub.add_parser("neo4j", help="Neo4j administration")
+    neo4j.add_argument("action", choices=("init",), help="init: create constraints and indexes (idempotent)")
 
     train = sub.add_parser("train", help="rebuild the trained pipeline from configs/ and the gold train splits")
     train.add_argument("--eval-dir", type=Path, default=Path("../shared/eval"), help="gold data folder")
@@ -94,7 +107,7 @@ def _run_build(args: argparse.Namespace) -> int:
     summary = build_graph_flow(
         inputs=[str(p) for p in args.inputs], out_dir=str(args.out), input_format=args.format,
         batch_size=args.batch_size, pipeline=args.pipeline,
-        aliases_file=str(args.aliases) if args.aliases else None,
+        aliases_file=str(args.aliases) if args.aliases else None, load_neo4j=args.load_neo4j,
     )
     print(f"\nkgbuild: graph written to {args.out}/")
     for name, filename in summary.outputs.items():
@@ -207,14 +220,58 @@ def _run_sparql(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
+    if args.format == "neo4j-csv":
+        from kgbuild.export.neo4j_csv import write_neo4j_csv
+        from kgbuild.sinks import folder_graph
+
+        script = write_neo4j_csv(folder_graph(args.store, _curated(getattr(args, "aliases", None))), args.out)
+        print(f"kgbuild: neo4j-admin CSVs written to {args.out}; import with {script}")
+        return EXIT_OK
     args.out.parent.mkdir(parents=True, exist_ok=True)
     _open_store(args.store).export(args.out, args.format)
     print(f"kgbuild: {args.format} written to {args.out}")
     return EXIT_OK
 
 
+def _curated(path: Path | None) -> list:
+    from kgbuild.resolve import load_aliases
+    from kgbuild.settings import Settings
+
+    path = path or Settings().aliases_file
+    return load_aliases(path) if path else []
+
+
+def _run_load(args: argparse.Namespace) -> int:
+    from kgbuild.settings import Settings
+    from kgbuild.sinks import folder_graph
+    from kgbuild.sinks.neo4j import LEDGER_FILE, load_graph
+
+    settings = Settings(**({"neo4j_batch_size": args.batch_size} if args.batch_size else {}))
+    report = load_graph(folder_graph(args.source, _curated(args.aliases)), settings, args.source / LEDGER_FILE)
+    print(f"kgbuild: {report.papers_loaded} papers loaded ({report.papers_replaced} replaced), "
+          f"{report.papers_unchanged} unchanged; {report.batches_run} batches, {report.rows_written} rows")
+    return EXIT_OK
+
+
+def _run_neo4j(args: argparse.Namespace) -> int:
+    from kgbuild.settings import Settings
+    from kgbuild.sinks.neo4j import BoltRunner, bolt_driver, init_schema, redact
+
+    settings = Settings()
+    if not settings.neo4j_uri:
+        raise ValueError("no Neo4j database configured: set KGBUILD_NEO4J_URI (and KGBUILD_NEO4J_PASSWORD)")
+    driver = bolt_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_secret(),
+                         settings.neo4j_retry_seconds)
+    try:
+        statements = init_schema(BoltRunner(driver, settings.neo4j_database))
+    finally:
+        driver.close()
+    print(f"kgbuild: {len(statements)} constraints and indexes ensured on {redact(settings.neo4j_uri)}")
+    return EXIT_OK
+
+
 COMMANDS = {"build": _run_build, "extract": _run_extract, "eval": _run_eval, "train": _run_train,
-            "sparql": _run_sparql, "export": _run_export}
+            "sparql": _run_sparql, "export": _run_export, "load": _run_load, "neo4j": _run_neo4j}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,3 +19,22 @@ class Settings(BaseSettings):
     abstract_field: str | None = Field(None, description="JSONL/CSV key holding the abstract")
     id_field: str | None = Field(None, description="JSONL/CSV key holding the paper id")
     aliases_file: Path | None = Field(None, description="curated alias file (YAML or CSV) applied on every run")
+    neo4j_uri: str | None = Field(None, description="Bolt URI of the Neo4j database, e.g. bolt://127.0.0.1:7687")
+    neo4j_user: str = Field("neo4j", description="Neo4j user name")
+    # A SecretStr never shows its value in repr(), logs or Prefect artifacts.
+    neo4j_password: SecretStr | None = Field(None, description="Neo4j password (or use neo4j_password_block)")
+    neo4j_password_block: str | None = Field(None, description="name of a Prefect Secret block with the password")
+    neo4j_database: str | None = Field(None, description="Neo4j database name (default: the server's default)")
+    neo4j_batch_size: int = Field(500, ge=1, description="rows per UNWIND batch")
+    neo4j_max_batch_bytes: int | None = Field(None, ge=256, description="cap on a batch's parameter size in bytes")
+    neo4j_retry_seconds: float = Field(30.0, gt=0, description="how long the driver retries a failing transaction")
+
+    def neo4j_secret(self) -> str | None:
+        """The Neo4j password: from the environment, else from the named Prefect Secret block."""
+        if self.neo4j_password is not None:
+            return self.neo4j_password.get_secret_value()
+        if self.neo4j_password_block:
+            from prefect.blocks.system import Secret
+
+            return str(Secret.load(self.neo4j_password_block).get())
+        return None

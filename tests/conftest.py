@@ -65,3 +65,30 @@ def seed_build(prefect_harness, tmp_path_factory):
     out = tmp_path_factory.mktemp("seed-build")
     summary = build_graph_flow(inputs=[str(SAMPLE)], out_dir=str(out))
     return out, summary
+
+
+@pytest.fixture(scope="session")
+def falkordb(tmp_path_factory):
+    """One FalkorDB server for the session (its Bolt port breaks when a driver closes: one driver per session)."""
+    from falkordb_server import FalkorDBServer, free_port
+
+    server = FalkorDBServer(free_port(), free_port(), tmp_path_factory.mktemp("falkordb")).start()
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def bolt_driver_session(falkordb):
+    from kgbuild.sinks.neo4j import bolt_driver
+
+    driver = bolt_driver(f"bolt://127.0.0.1:{falkordb.bolt_port}", None, None, retry_seconds=10)
+    yield driver
+    driver.close()
+
+
+@pytest.fixture(scope="session")
+def seed_graph_model(seed_ingest, seed_extractions):
+    """The seed corpus's KnowledgeGraph, as the build makes it."""
+    from kgbuild.graph import build_graph
+
+    return build_graph(seed_ingest.papers, seed_extractions.extractions, seed_extractions.entities)

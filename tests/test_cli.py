@@ -18,8 +18,9 @@ ABSTRACT = ("We propose GraphTest, a framework for testing command lines, and we
             "file and line, so that nothing that users give us is ever lost silently during ingestion.")
 
 
-def kgbuild(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}
+def kgbuild(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", **(env or {})}
     return subprocess.run([sys.executable, "-m", "kgbuild.cli", *args], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=600)
 

@@ -83,6 +83,13 @@ class KnowledgeGraph:
                                Provenance(p.paper_id, p.field, p.start, p.end, p.extractor,
                                           p.extractor_version, best, p.mentions + q.mentions))
 
+    def support(self) -> dict[tuple[EdgeKind, str], int]:
+        """How many papers make a statement with this edge kind about this target ("how many papers use LoRA")."""
+        papers: dict[tuple[EdgeKind, str], set[str]] = {}
+        for edge in self.edges.values():
+            papers.setdefault((edge.kind, edge.target), set()).add(edge.provenance.paper_id)
+        return {key: len(ids) for key, ids in papers.items()}
+
     def count_nodes(self) -> dict[str, int]:
         counts: dict[str, int] = {kind.value: 0 for kind in NodeKind}
         for node in self.nodes.values():

@@ -16,7 +16,6 @@ IRIs are derived from content, never from counters or run times, so the same inp
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -151,10 +150,7 @@ def graph_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:
         where = t.iri(paper_graph_iri(paper_of[node.id])) if node.id in paper_of else entities
         for s, p, o in _node_triples(t, node):
             yield ox.Quad(s, p, o, where)
-    # Support: how many papers make a statement with this predicate about this object ("use LoRA").
-    support: dict[tuple[EdgeKind, str], set[str]] = defaultdict(set)
-    for edge in graph.edges.values():
-        support[(edge.kind, edge.target)].add(edge.provenance.paper_id)
+    support = graph.support()
     activities: set[str] = set()
     agents: set[tuple[str, str]] = set()
     rdf_type = t.iri(RDF.type)
@@ -180,7 +176,7 @@ def graph_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:
             (t.iri(KG.endOffset), t.lit(prov.end)),
             (t.iri(KG.confidence), t.lit(float(prov.confidence))),
             (t.iri(KG.mentionCount), t.lit(prov.mentions)),
-            (t.iri(KG.support), t.lit(len(support[(edge.kind, edge.target)]))),
+            (t.iri(KG.support), t.lit(support[(edge.kind, edge.target)])),
         ):
             yield ox.Quad(a, pred, obj, g)
         if activity not in activities:

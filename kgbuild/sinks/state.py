@@ -8,13 +8,15 @@ Extractions are kept as the extractor produced them, before resolution, in the `
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kgbuild.extract.contract import from_contract, to_contract
+from kgbuild.graph import KnowledgeGraph, build_graph
 from kgbuild.model import Paper, PaperDate, PaperExtraction, SourceRef
-from kgbuild.resolve import EntityRegistry
+from kgbuild.resolve import CuratedEntity, EntityRegistry, resolve
 
 STATE_DIR = "state"
 STATE_FILES = {"papers": "papers.jsonl", "extractions": "extractions.jsonl", "registry": "entities.json"}
@@ -79,4 +81,14 @@ def save_state(state: CorpusState, out_dir: Path) -> None:
     state.registry.save(folder / STATE_FILES["registry"])
 
 
-__all__ = ["STATE_DIR", "CorpusState", "load_state", "paper_from_dict", "paper_to_dict", "save_state"]
+def folder_graph(out_dir: Path, curated: Sequence[CuratedEntity] = ()) -> KnowledgeGraph:
+    """The graph of an output folder's corpus, as its last build made it (the registry fixes every key)."""
+    state = load_state(out_dir)
+    if not state.papers:
+        raise FileNotFoundError(f"{out_dir}: no kgbuild output folder here (expected {Path(out_dir) / STATE_DIR}/)")
+    papers, extractions = state.corpus()
+    resolution = resolve(extractions, curated, state.registry)
+    return build_graph(papers, resolution.extractions, resolution.entities)
+
+
+__all__ = ["STATE_DIR", "CorpusState", "folder_graph", "load_state", "paper_from_dict", "paper_to_dict", "save_state"]
