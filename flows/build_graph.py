@@ -63,8 +63,8 @@ def link_graph(state: CorpusState, resolution: Resolution) -> KnowledgeGraph:
 
 @io_stage
 def write_outputs(out_dir: str, ingested: IngestResult, state: CorpusState, resolution: Resolution,
-                  graph: KnowledgeGraph) -> RunSummary:
-    return write_output_folder(Path(out_dir), ingested, state, resolution.extractions, graph)
+                  graph: KnowledgeGraph, extracted: int) -> RunSummary:
+    return write_output_folder(Path(out_dir), ingested, state, resolution.extractions, graph, extracted)
 
 
 @io_stage
@@ -88,11 +88,13 @@ def build_graph_flow(
     ingested = ingest_inputs(inputs, settings)
     state = load_folder_state(out_dir)
     extractor = load_extractor(settings=settings)
-    futures = extract_batch.map(list(batched(ingested.papers, settings.batch_size)), unmapped(extractor))
+    # Incremental: papers whose text and extractor are unchanged since the folder's last run keep their extraction.
+    todo = state.to_extract(ingested.papers, extractor.info)
+    futures = extract_batch.map(list(batched(todo, settings.batch_size)), unmapped(extractor))
     extractions = [x for batch in futures.result() for x in batch]
     resolution = resolve_entities(state, ingested, extractions, settings)
     graph = link_graph(state, resolution)
-    summary = write_outputs(out_dir, ingested, state, resolution, graph)
+    summary = write_outputs(out_dir, ingested, state, resolution, graph, len(todo))
     if load_neo4j:  # the database named by KGBUILD_NEO4J_URI; the password from env or a Prefect Secret block
         load_into_neo4j(out_dir, graph, settings)
     create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary),

@@ -92,6 +92,8 @@ class Paper:
 class ExtractorInfo:
     name: str
     version: str
+    # Hash of the pipeline's config: a changed threshold or component re-extracts even under the same version.
+    config: str = ""
 
 
 @dataclass(frozen=True, slots=True)

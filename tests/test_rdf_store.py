@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -141,6 +142,31 @@ def iris(quads: set[tuple]) -> set[str]:
     return {str(t) for q in quads for t in q if isinstance(t, rdflib.URIRef)}
 
 
+def latest_run_artifact() -> str:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        [artifact] = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(
+            any_=["kgbuild-run-summary"])), sort=ArtifactSort.CREATED_DESC, limit=1)
+    return str(artifact.data)
+
+
+def test_a_new_extractor_or_changed_text_means_re_extraction(seed_ingest, extractor):
+    from kgbuild.model import ExtractorInfo
+    from kgbuild.sinks import CorpusState
+
+    papers = seed_ingest.papers[:3]
+    state = CorpusState()
+    state.update(papers, extractor.run(papers))
+    assert state.to_extract(papers, extractor.info) == []
+    changed = replace(papers[1], abstract=papers[1].abstract + " We also release code.")
+    assert state.to_extract([papers[0], changed], extractor.info) == [changed]
+    retuned = ExtractorInfo(extractor.info.name, extractor.info.version, "another-config")
+    assert state.to_extract(papers, retuned) == papers
+
+
 def test_same_input_twice_leaves_the_store_unchanged_and_new_papers_change_no_iri(prefect_harness, tmp_path):
     from flows.build_graph import build_graph_flow
 
@@ -149,12 +175,14 @@ def test_same_input_twice_leaves_the_store_unchanged_and_new_papers_change_no_ir
     before, turtle = store_quads(out), (out / "graph.ttl").read_bytes()
     again = build_graph_flow(inputs=[str(SEED_FILES["lines"])], out_dir=str(out))
     assert (again.triples, again.corpus_papers) == (first.triples, 11)
+    assert (first.papers_extracted, again.papers_extracted) == (11, 0)  # nothing changed: nothing re-extracted
     assert store_quads(out) == before
     assert (out / "graph.ttl").read_bytes() == turtle
 
-    added = build_graph_flow(inputs=[str(SEED_FILES["with_metadata"])], out_dir=str(out))
+    added = build_graph_flow(inputs=[str(SEED_FILES["lines"]), str(SEED_FILES["with_metadata"])], out_dir=str(out))
     after = store_quads(out)
-    assert (added.papers, added.corpus_papers) == (26, 37)
+    assert (added.papers, added.papers_extracted, added.corpus_papers) == (37, 26, 37)  # only the new file's
+    assert "| papers extracted | 26 |\n| papers unchanged | 11 |" in latest_run_artifact()
     assert iris(before) <= iris(after)
     # The folder now holds what one run over both files gives.
     fresh = tmp_path / "fresh"

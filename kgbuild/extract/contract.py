@@ -39,7 +39,7 @@ def to_contract(x: PaperExtraction) -> dict[str, Any]:
              "field": r.field.value, "start": r.start, "end": r.end, "confidence": r.confidence}
             for r in x.results
         ],
-        "extractor": {"name": x.extractor.name, "version": x.extractor.version},
+        "extractor": {"name": x.extractor.name, "version": x.extractor.version, "config": x.extractor.config},
     }
 
 
@@ -59,7 +59,8 @@ def from_contract(record: dict[str, Any]) -> PaperExtraction:
     """The extraction a `to_contract` record describes (the inverse of `to_contract`)."""
     return PaperExtraction(
         paper_id=record["id"], title=record["title"], abstract=record["abstract"],
-        extractor=ExtractorInfo(record["extractor"]["name"], record["extractor"]["version"]),
+        extractor=ExtractorInfo(record["extractor"]["name"], record["extractor"]["version"],
+                                record["extractor"].get("config", "")),
         entities=tuple(
             EntityMention(EntityType(m["type"]), m["text"], Field(m["field"]), m["start"], m["end"], m["canonical"],
                           m["confidence"])

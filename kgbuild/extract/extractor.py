@@ -7,6 +7,7 @@ every offset is then mapped back into its own field.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterable
 
@@ -35,7 +36,9 @@ class Extractor:
         self.nlp = nlp
         self.batch_size = batch_size
         self.n_process = n_process
-        self.info = ExtractorInfo(name=nlp.meta.get("name", "spacy"), version=str(nlp.meta.get("version", "0")))
+        config = hashlib.sha256(nlp.config.to_str().encode()).hexdigest()[:16]
+        self.info = ExtractorInfo(name=nlp.meta.get("name", "spacy"), version=str(nlp.meta.get("version", "0")),
+                                  config=config)
         # A spaCy pipeline is not safe to run from several threads at once (its string store grows).
         self._lock = threading.Lock()
 

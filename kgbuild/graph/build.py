@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kgbuild.graph.model import Edge, EdgeKind, KnowledgeGraph, Node, NodeKind, Provenance, Scalar
+from kgbuild.graph.property import joined
 from kgbuild.model import CanonicalEntity, ClaimType, EntityMention, EntityType, Field, Paper, PaperExtraction
 from kgbuild.resolve import entity_keys
 
@@ -33,7 +34,7 @@ def _paper_properties(paper: Paper) -> dict[str, Scalar]:
     props: dict[str, Scalar] = {"paper_id": paper.id, "title": paper.title, "abstract": paper.abstract,
                                 "source": f"{paper.source.path}:{paper.source.line}"}
     optional: dict[str, Scalar | None] = {
-        "authors": "; ".join(paper.authors) or None,
+        "authors": joined("authors", paper.authors) or None,
         "author_count": paper.author_count,
         "date": paper.date.isoformat() if paper.date else None,
         "date_precision": paper.date.precision if paper.date else None,
@@ -61,12 +62,12 @@ def build_graph(
         for m in x.entities:
             support.setdefault(entity_key(m.type, m.canonical), set()).add(x.paper_id)
     for key, entity in entities.items():
-        properties: dict[str, Scalar] = {"name": entity.name, "aliases": " | ".join(entity.aliases),
+        properties: dict[str, Scalar] = {"name": entity.name, "aliases": joined("aliases", entity.aliases),
                                          "papers": len(support.get(key, ()))}
         if entity.same_as:
-            properties["same_as"] = " | ".join(entity.same_as)
+            properties["same_as"] = joined("same_as", entity.same_as)
         if entity.replaces:
-            properties["replaces"] = " | ".join(entity.replaces)
+            properties["replaces"] = joined("replaces", entity.replaces)
         graph.add_node(Node(key, NodeKind(entity.type.value), entity.name, properties))
     for x in extractions:
         paper = by_id[x.paper_id]

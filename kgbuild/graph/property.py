@@ -31,6 +31,16 @@ ENDPOINTS: dict[EdgeKind, tuple[str, str]] = {
 LIST_SEPARATORS = {"aliases": " | ", "same_as": " | ", "replaces": " | ", "authors": "; "}
 
 
+def joined(key: str, values: tuple[str, ...] | list[str]) -> str:
+    """The scalar form of a multi-valued property, as the in-memory graph (and GraphML) holds it."""
+    return LIST_SEPARATORS[key].join(values)
+
+
+def list_property(node: Node, key: str) -> list[str]:
+    """A multi-valued property (aliases, authors, ...) of a node, as the list it was joined from."""
+    return [v for v in str(node.properties.get(key, "")).split(LIST_SEPARATORS[key]) if v]
+
+
 def labels(node: Node) -> tuple[str, ...]:
     return (node.kind.value, ENTITY_LABEL) if node.kind in ENTITY_KINDS else (node.kind.value,)
 
@@ -39,7 +49,7 @@ def node_properties(node: Node) -> dict[str, Any]:
     props: dict[str, Any] = {"kind": node.kind.value, "label": node.label}
     for key, value in node.properties.items():
         if key in LIST_SEPARATORS:
-            props[key] = [v for v in str(value).split(LIST_SEPARATORS[key]) if v]
+            props[key] = list_property(node, key)
         else:
             props[key] = value
     if node.kind in ENTITY_KINDS:
@@ -55,4 +65,5 @@ def edge_properties(edge: Edge, support: int) -> dict[str, Any]:
             "support": support}
 
 
-__all__ = ["ENDPOINTS", "ENTITY_KINDS", "ENTITY_LABEL", "edge_properties", "labels", "node_properties"]
+__all__ = ["ENDPOINTS", "ENTITY_KINDS", "ENTITY_LABEL", "edge_properties", "joined", "labels", "list_property",
+           "node_properties"]

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kgbuild.graph.model import EdgeKind, KnowledgeGraph, Node, NodeKind
+from kgbuild.graph.property import list_property
 from kgbuild.graph.vocab import DCTERMS, FABIO, KG, KGR, MLS, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 NODE_CLASSES: dict[NodeKind, tuple[str, ...]] = {
@@ -108,9 +109,8 @@ def _node_triples(t: _Terms, node: Node) -> Iterator[tuple[ox.NamedNode, ox.Name
             date_property = DCTERMS.issued if precision.startswith("year") else KG.partialDate
             yield s, t.iri(date_property), t.lit(p["date"], DATE_TYPES[precision])
             yield s, t.iri(KG.datePrecision), t.lit(precision)
-        for name in str(p.get("authors", "")).split("; "):
-            if name:
-                yield s, t.iri(SCHEMA.author), t.lit(name)
+        for name in list_property(node, "authors"):
+            yield s, t.iri(SCHEMA.author), t.lit(name)
         for key, pred in (("author_count", KG.authorCount), ("upvotes", KG.upvotes), ("arxiv_id", KG.arxivId)):
             if key in p:
                 yield s, t.iri(pred), t.lit(p[key])
@@ -126,18 +126,15 @@ def _node_triples(t: _Terms, node: Node) -> Iterator[tuple[ox.NamedNode, ox.Name
     else:
         yield s, t.iri(SKOS.prefLabel), t.lit(p["name"])
         yield s, t.iri(RDFS.label), t.lit(p["name"])
-        for alias in str(p.get("aliases", "")).split(" | "):
-            if alias:
-                yield s, t.iri(SKOS.altLabel), t.lit(alias)
+        for alias in list_property(node, "aliases"):
+            yield s, t.iri(SKOS.altLabel), t.lit(alias)
         yield s, t.iri(KG.support), t.lit(int(p["papers"]))
-        for iri in str(p.get("same_as", "")).split(" | "):
-            if iri:
-                yield s, t.iri(OWL.sameAs), t.iri(iri)
-        for old in str(p.get("replaces", "")).split(" | "):
-            if old:
-                # A key merged into this entity by a later run: its IRI stays valid and says where it went.
-                yield t.iri(node_iri(old)), t.iri(DCTERMS.isReplacedBy), s
-                yield t.iri(node_iri(old)), t.iri(OWL.sameAs), s
+        for iri in list_property(node, "same_as"):
+            yield s, t.iri(OWL.sameAs), t.iri(iri)
+        for old in list_property(node, "replaces"):
+            # A key merged into this entity by a later run: its IRI stays valid and says where it went.
+            yield t.iri(node_iri(old)), t.iri(DCTERMS.isReplacedBy), s
+            yield t.iri(node_iri(old)), t.iri(OWL.sameAs), s
 
 
 def graph_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:

@@ -42,10 +42,12 @@ def write_quarantine(records: Iterable[Quarantined], path: Path) -> int:
 
 
 def write_output_folder(out_dir: Path, ingested: IngestResult, state: CorpusState,
-                        extractions: list[PaperExtraction], graph: KnowledgeGraph) -> RunSummary:
+                        extractions: list[PaperExtraction], graph: KnowledgeGraph,
+                        extracted: int | None = None) -> RunSummary:
     """Update the folder's store with the graph of the whole corpus and rewrite the files from it.
 
-    `extractions` are the resolved extractions of every paper in `state`; `ingested` is this run's input.
+    `extractions` are the resolved extractions of every paper in `state`; `ingested` is this run's input, of
+    which `extracted` papers went through extraction (default: all).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {name: out_dir / filename for name, filename in OUTPUT_FILES.items()}
@@ -62,6 +64,7 @@ def write_output_folder(out_dir: Path, ingested: IngestResult, state: CorpusStat
     write_quarantine(ingested.quarantined, paths["quarantine"])
     summary = summarise(ingested, extractions, graph, triples=update.quads_after)
     summary.corpus_papers = len(state.papers)
+    summary.papers_extracted = len(ingested.papers) if extracted is None else extracted
     summary.graphs_replaced = update.graphs_replaced
     # Names relative to the folder, so that a moved or copied output folder stays self-consistent.
     summary.outputs = dict(OUTPUT_FILES)

@@ -15,7 +15,7 @@ from typing import Any
 
 from kgbuild.extract.contract import from_contract, to_contract
 from kgbuild.graph import KnowledgeGraph, build_graph
-from kgbuild.model import Paper, PaperDate, PaperExtraction, SourceRef
+from kgbuild.model import ExtractorInfo, Paper, PaperDate, PaperExtraction, SourceRef
 from kgbuild.resolve import CuratedEntity, EntityRegistry, resolve
 
 STATE_DIR = "state"
@@ -41,6 +41,16 @@ class CorpusState:
     papers: dict[str, Paper] = field(default_factory=dict)
     extractions: dict[str, PaperExtraction] = field(default_factory=dict)
     registry: EntityRegistry = field(default_factory=EntityRegistry)
+
+    def to_extract(self, papers: list[Paper], extractor: ExtractorInfo) -> list[Paper]:
+        """The papers that need extraction: new ones, changed ones (title or abstract), and every paper when the
+        extractor (name, version or config) differs from the one that made the stored extraction."""
+        def unchanged(paper: Paper) -> bool:
+            done = self.extractions.get(paper.id)
+            return (done is not None and done.extractor == extractor and done.title == paper.title
+                    and done.abstract == paper.abstract)
+
+        return [p for p in papers if not unchanged(p)]
 
     def update(self, papers: list[Paper], extractions: list[PaperExtraction]) -> None:
         """This run's papers and extractions replace earlier ones with the same id."""

@@ -24,6 +24,8 @@ class RunSummary:
     triples: int
     # The output folder's corpus: this run's papers plus those of earlier runs into the same folder.
     corpus_papers: int = 0
+    # This run's papers that went through extraction; the others were unchanged since the folder's last run.
+    papers_extracted: int = 0
     # Named graphs of the store this run replaced (re-extracted papers, entities, extractors).
     graphs_replaced: int = 0
     outputs: dict[str, str] = field(default_factory=dict)
@@ -58,7 +60,9 @@ def summarise(ingested: IngestResult, extractions: list[PaperExtraction], graph:
 
 def render_text(s: RunSummary) -> str:
     rows = [
-        ("papers", s.papers), ("duplicates merged", s.duplicates), ("quarantined records", s.quarantined),
+        ("papers", s.papers), ("papers extracted", s.papers_extracted),
+        ("papers unchanged (not re-extracted)", s.papers - s.papers_extracted),
+        ("duplicates merged", s.duplicates), ("quarantined records", s.quarantined),
         ("papers in the folder's corpus", s.corpus_papers),
         *((f"{kind} entities (mentions)", f"{s.entities[kind]} ({s.entity_mentions[kind]})") for kind in s.entities),
         ("contribution claims", s.claims["contribution"]), ("finding claims", s.claims["finding"]),
@@ -72,7 +76,9 @@ def render_text(s: RunSummary) -> str:
 def render_markdown(s: RunSummary) -> str:
     lines = ["# kgbuild run", "", "| what | count |", "|---|---:|"]
     lines += [f"| {label} | {value} |" for label, value in (
-        ("papers", s.papers), ("duplicates merged", s.duplicates), ("quarantined", s.quarantined),
+        ("papers", s.papers), ("papers extracted", s.papers_extracted),
+        ("papers unchanged", s.papers - s.papers_extracted),
+        ("duplicates merged", s.duplicates), ("quarantined", s.quarantined),
         ("papers in the folder's corpus", s.corpus_papers),
         *((f"{k} entities", v) for k, v in s.entities.items()),
         ("contribution claims", s.claims["contribution"]), ("finding claims", s.claims["finding"]),
