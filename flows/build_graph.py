@@ -19,6 +19,7 @@ from kgbuild.resolve import Resolution, load_aliases, resolve
 from kgbuild.settings import Settings
 from kgbuild.sinks import CorpusState, RunSummary, load_state, render_markdown, write_output_folder
 from kgbuild.sinks.neo4j import LEDGER_FILE, LoadReport, load_graph
+from kgbuild.sinks.state import save_batch
 from kgbuild.sources import FieldNames, ingest
 
 # Stage outputs are large in-memory objects: never hash or persist them as cache keys.
@@ -39,8 +40,10 @@ def ingest_inputs(inputs: list[str], settings: Settings) -> IngestResult:
 
 
 @stage
-def extract_batch(batch: list, extractor: Extractor) -> list[PaperExtraction]:
-    return extractor.run(batch)
+def extract_batch(batch: list, extractor: Extractor, out_dir: str) -> list[PaperExtraction]:
+    extractions = extractor.run(batch)
+    save_batch(extractions, Path(out_dir))  # a rerun after a crash does not extract this batch again
+    return extractions
 
 
 @io_stage
@@ -90,7 +93,7 @@ def build_graph_flow(
     extractor = load_extractor(settings=settings)
     # Incremental: papers whose text and extractor are unchanged since the folder's last run keep their extraction.
     todo = state.to_extract(ingested.papers, extractor.info)
-    futures = extract_batch.map(list(batched(todo, settings.batch_size)), unmapped(extractor))
+    futures = extract_batch.map(list(batched(todo, settings.batch_size)), unmapped(extractor), unmapped(out_dir))
     extractions = [x for batch in futures.result() for x in batch]
     resolution = resolve_entities(state, ingested, extractions, settings)
     graph = link_graph(state, resolution)

@@ -7,6 +7,7 @@ Extractions are kept as the extractor produced them, before resolution, in the `
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -20,6 +21,9 @@ from kgbuild.resolve import CuratedEntity, EntityRegistry, resolve
 
 STATE_DIR = "state"
 STATE_FILES = {"papers": "papers.jsonl", "extractions": "extractions.jsonl", "registry": "entities.json"}
+# Extraction batches of a run not yet finished: written as each batch completes, so that a rerun after a crash
+# does not extract them again; folded into extractions.jsonl when the run saves its state.
+BATCHES_DIR = "batches"
 
 
 def paper_to_dict(paper: Paper) -> dict[str, Any]:
@@ -59,7 +63,9 @@ class CorpusState:
 
     def corpus(self) -> tuple[list[Paper], list[PaperExtraction]]:
         """All papers with their extractions: earlier runs' papers first, then this run's new ones in input order."""
-        return [self.papers[i] for i in self.extractions], list(self.extractions.values())
+        # In the order papers first came in (not extraction order: a resumed run finishes batches out of order).
+        ids = [i for i in self.papers if i in self.extractions]
+        return [self.papers[i] for i in ids], [self.extractions[i] for i in ids]
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -71,10 +77,13 @@ def load_state(out_dir: Path) -> CorpusState:
     """The state saved in `out_dir`, or an empty one for a new folder."""
     folder = Path(out_dir) / STATE_DIR
     paths = {name: folder / filename for name, filename in STATE_FILES.items()}
-    if not paths["papers"].exists():
+    if not folder.is_dir():
         return CorpusState()
-    papers = {p.id: p for p in map(paper_from_dict, _jsonl(paths["papers"]))}
-    extractions = {x.paper_id: x for x in map(from_contract, _jsonl(paths["extractions"]))}
+    papers = {p.id: p for p in map(paper_from_dict, _jsonl(paths["papers"]))} if paths["papers"].exists() else {}
+    extractions = {x.paper_id: x for x in map(from_contract, _jsonl(paths["extractions"]))} \
+        if paths["extractions"].exists() else {}
+    for batch in sorted((folder / BATCHES_DIR).glob("*.jsonl")):
+        extractions.update((x.paper_id, x) for x in map(from_contract, _jsonl(batch)))
     return CorpusState(papers, extractions, EntityRegistry.load(paths["registry"]))
 
 
@@ -89,6 +98,23 @@ def save_state(state: CorpusState, out_dir: Path) -> None:
                 handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
         tmp.replace(folder / STATE_FILES[name])  # a crash mid-write leaves the previous state intact
     state.registry.save(folder / STATE_FILES["registry"])
+    for batch in (folder / BATCHES_DIR).glob("*.jsonl"):
+        batch.unlink()  # now in extractions.jsonl
+
+
+def save_batch(extractions: list[PaperExtraction], out_dir: Path) -> Path:
+    """Keep one completed extraction batch in the folder until the run saves its state (crash-safe: written
+    to a temporary file and renamed)."""
+    folder = Path(out_dir) / STATE_DIR / BATCHES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha256("\n".join(x.paper_id for x in extractions).encode()).hexdigest()[:20]
+    path = folder / f"{key}.jsonl"
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        for x in extractions:
+            handle.write(json.dumps(to_contract(x), ensure_ascii=False, sort_keys=True) + "\n")
+    tmp.replace(path)
+    return path
 
 
 def folder_graph(out_dir: Path, curated: Sequence[CuratedEntity] = ()) -> KnowledgeGraph:
@@ -101,4 +127,7 @@ def folder_graph(out_dir: Path, curated: Sequence[CuratedEntity] = ()) -> Knowle
     return build_graph(papers, resolution.extractions, resolution.entities)
 
 
-__all__ = ["STATE_DIR", "CorpusState", "folder_graph", "load_state", "paper_from_dict", "paper_to_dict", "save_state"]
+__all__ = [
+    "BATCHES_DIR", "STATE_DIR", "CorpusState", "folder_graph", "load_state", "paper_from_dict",
+    "paper_to_dict", "save_batch", "save_state",
+]
