@@ -98,8 +98,9 @@ def build_graph_flow(
     resolution = resolve_entities(state, ingested, extractions, settings)
     graph = link_graph(state, resolution)
     summary = write_outputs(out_dir, ingested, state, resolution, graph, len(todo))
-    if load_neo4j:  # the database named by KGBUILD_NEO4J_URI; the password from env or a Prefect Secret block
-        load_into_neo4j(out_dir, graph, settings)
+    # Published before the Neo4j load, so that the run's counts are on record even if the database is down.
     create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary),
                              description="Counts of the kgbuild build run")
+    if load_neo4j:  # the database named by KGBUILD_NEO4J_URI; the password from env or a Prefect Secret block
+        load_into_neo4j(out_dir, graph, settings)
     return summary
