@@ -48,6 +48,9 @@ class FalkorDBServer:
                     return self
             except OSError:
                 time.sleep(0.1)
+        self.process.kill()  # a server without its Bolt port is of no use, and must not outlive the tests
+        self.process.wait()
+        self.process = None
         raise RuntimeError(f"FalkorDB did not start: {(self.data / 'server.log').read_text()[-2000:]}")
 
     def shutdown(self, save: bool = False) -> None:
