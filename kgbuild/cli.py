@@ -255,17 +255,11 @@ def _run_load(args: argparse.Namespace) -> int:
 
 def _run_neo4j(args: argparse.Namespace) -> int:
     from kgbuild.settings import Settings
-    from kgbuild.sinks.neo4j import BoltRunner, bolt_driver, init_schema, redact
+    from kgbuild.sinks.neo4j import configured_runner, init_schema, redact
 
     settings = Settings()
-    if not settings.neo4j_uri:
-        raise ValueError("no Neo4j database configured: set KGBUILD_NEO4J_URI (and KGBUILD_NEO4J_PASSWORD)")
-    driver = bolt_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_secret(),
-                         settings.neo4j_retry_seconds)
-    try:
-        statements = init_schema(BoltRunner(driver, settings.neo4j_database))
-    finally:
-        driver.close()
+    with configured_runner(settings) as runner:
+        statements = init_schema(runner)
     print(f"kgbuild: {len(statements)} constraints and indexes ensured on {redact(settings.neo4j_uri)}")
     return EXIT_OK
 

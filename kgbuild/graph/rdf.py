@@ -148,7 +148,7 @@ def graph_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:
         for s, p, o in _node_triples(t, node):
             yield ox.Quad(s, p, o, where)
     support = graph.support()
-    activities: set[str] = set()
+    activities: dict[tuple[str, str], str] = {}  # (paper, extractor) -> its extraction activity
     agents: set[tuple[str, str]] = set()
     rdf_type = t.iri(RDF.type)
     for edge in graph.edges.values():
@@ -161,7 +161,10 @@ def graph_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:
         # The extractor is part of the assertion's identity: two versions asserting one triple are two assertions.
         digest = hashlib.sha256(f"{s.value}|{p.value}|{o.value}|{agent}".encode()).hexdigest()[:20]
         a = t.iri(f"{KGR}assertion/{digest}")
-        activity = f"{KGR}extraction/{_activity_id(graph, prov.paper_id, agent)}"
+        new_activity = (prov.paper_id, agent) not in activities
+        if new_activity:  # hashed once per paper and extractor, not per edge
+            activities[(prov.paper_id, agent)] = f"{KGR}extraction/{_activity_id(graph, prov.paper_id, agent)}"
+        activity = activities[(prov.paper_id, agent)]
         for pred, obj in (
             (rdf_type, t.iri(KG.Assertion)),
             (t.iri(RDF.subject), s), (t.iri(RDF.predicate), p), (t.iri(RDF.object), o),
@@ -176,8 +179,7 @@ def graph_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:
             (t.iri(KG.support), t.lit(support[(edge.kind, edge.target)])),
         ):
             yield ox.Quad(a, pred, obj, g)
-        if activity not in activities:
-            activities.add(activity)
+        if new_activity:
             act = t.iri(activity)
             yield ox.Quad(act, rdf_type, t.iri(KG.Extraction), g)
             yield ox.Quad(act, t.iri(PROV.used), t.iri(paper), g)

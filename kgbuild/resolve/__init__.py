@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from kgbuild.model import CanonicalEntity, EntityType, PaperExtraction
 from kgbuild.resolve.aliases import AliasFileError, CuratedEntity, load_aliases
 from kgbuild.resolve.fuzzy import FUZZY_THRESHOLD, match_form, similar_names, typo_words
-from kgbuild.resolve.names import decorated, form_key, normalise, slug
+from kgbuild.resolve.names import decorated, form_key, normalise, slug, split_form
 from kgbuild.resolve.registry import EntityRegistry
 
 
@@ -63,10 +63,9 @@ def _acronym_long_forms(extractions: Sequence[PaperExtraction]) -> dict[str, set
 
 def _spelling_matches(names: dict[str, str]) -> list[tuple[str, str]]:
     """Pairs of forms of one type whose names (form -> a name of that form) are spelling variants of one name."""
-    types = {t.value.lower(): t for t in EntityType}
     by_match: dict[tuple[EntityType, str], list[str]] = defaultdict(list)
     for f in sorted(names):
-        kind = types[f.partition("/")[0]]
+        kind = split_form(f)[0]
         by_match[(kind, match_form(names[f], kind))].append(f)
     pairs = [(group[0], f) for group in by_match.values() for f in group[1:]]
     # Typos: one letter edit, so the same number of words and lengths within one. Blocking on the first
@@ -154,17 +153,16 @@ def resolve(
                 forms.union(group[0], f)
     # Each form's name as written (the case matters to "(NER)"-style acronym detection); the form itself for
     # curated or registered forms no paper uses.
-    names = {f: min(full_names[f]) if full_names.get(f) else f.partition("/")[2] for f in forms.parent}
+    names = {f: min(full_names[f]) if full_names.get(f) else split_form(f)[1] for f in forms.parent}
     for a, b in _spelling_matches(names):
         forms.union(a, b)
 
     entities: dict[str, CanonicalEntity] = {}
     name_of_root: dict[str, str] = {}
-    types = {t.value.lower(): t for t in EntityType}
     for root, members in sorted(forms.groups().items()):
         if not any(f in full_names or f in surfaces for f in members):
             continue  # only curated or registered forms: no paper names this entity in this corpus
-        kind = types[root.partition("/")[0]]
+        kind = split_form(root)[0]
         entry = next((curated_by_form[f] for f in sorted(members) if f in curated_by_form), None)
         counts = Counter()
         for f in members:

@@ -44,6 +44,15 @@ def form_key(kind: EntityType, text: str) -> str:
     return f"{kind.value.lower()}/{normalise(text, kind)}"
 
 
+_KINDS = {t.value.lower(): t for t in EntityType}
+
+
+def split_form(form: str) -> tuple[EntityType, str]:
+    """A `form_key` taken apart: "method/low-rank adaptation" -> (Method, "low-rank adaptation")."""
+    kind, _, name = form.partition("/")
+    return _KINDS[kind], name
+
+
 def slug(text: str) -> str:
     """A readable IRI path segment: lower case, words joined by "-", anything outside RFC 3986's unreserved
     characters percent-encoded, so any Unicode or punctuation gives a valid, unambiguous IRI."""
@@ -51,4 +60,4 @@ def slug(text: str) -> str:
     return quote("-".join(w for w in words if w), safe="-._~") or "_"
 
 
-__all__ = ["decorated", "form_key", "normalise", "slug"]
+__all__ = ["decorated", "form_key", "normalise", "slug", "split_form"]

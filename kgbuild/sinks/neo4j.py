@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -281,20 +282,27 @@ def bolt_driver(uri: str, user: str | None, password: str | None, retry_seconds:
 LEDGER_FILE = "neo4j-load.json"
 
 
-def load_graph(graph: KnowledgeGraph, settings: Settings, ledger: Path | None = None) -> LoadReport:
-    """Load `graph` into the Neo4j database the settings name; the password comes from the environment or a
-    Prefect Secret block and appears in no message."""
+@contextmanager
+def configured_runner(settings: Settings) -> Iterator[BoltRunner]:
+    """A runner on the Neo4j database the settings name, its driver closed on exit; the password comes from the
+    environment or a Prefect Secret block and appears in no message."""
     if not settings.neo4j_uri:
         raise ValueError("no Neo4j database configured: set KGBUILD_NEO4J_URI (and KGBUILD_NEO4J_PASSWORD)")
     driver = bolt_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_secret(),
                          settings.neo4j_retry_seconds)
     try:
-        loader = Neo4jLoader(BoltRunner(driver, settings.neo4j_database), batch_size=settings.neo4j_batch_size,
-                             max_batch_bytes=settings.neo4j_max_batch_bytes, ledger=ledger,
-                             target=redact(settings.neo4j_uri))
-        return loader.run(graph)
+        yield BoltRunner(driver, settings.neo4j_database)
     finally:
         driver.close()
+
+
+def load_graph(graph: KnowledgeGraph, settings: Settings, ledger: Path | None = None) -> LoadReport:
+    """Load `graph` into the Neo4j database the settings name."""
+    with configured_runner(settings) as runner:
+        loader = Neo4jLoader(runner, batch_size=settings.neo4j_batch_size,
+                             max_batch_bytes=settings.neo4j_max_batch_bytes, ledger=ledger,
+                             target=redact(str(settings.neo4j_uri)))
+        return loader.run(graph)
 
 
 def init_schema(runner: CypherRunner) -> list[str]:
@@ -306,6 +314,6 @@ def init_schema(runner: CypherRunner) -> list[str]:
 
 __all__ = [
     "LEDGER_FILE", "SCHEMA_STATEMENTS", "BoltRunner", "CypherRunner", "LoadReport", "Neo4jLoadError", "Neo4jLoader",
-    "PaperRows", "bolt_driver", "graph_rows", "init_schema", "load_graph", "node_statement", "redact",
-    "relationship_statement",
+    "PaperRows", "bolt_driver", "configured_runner", "graph_rows", "init_schema", "load_graph", "node_statement",
+    "redact", "relationship_statement",
 ]
