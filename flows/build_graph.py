@@ -18,8 +18,9 @@ from kgbuild.model import IngestResult, PaperExtraction
 from kgbuild.resolve import Resolution, load_aliases, resolve
 from kgbuild.settings import Settings
 from kgbuild.sinks import CorpusState, RunSummary, load_state, render_markdown, write_output_folder
-from kgbuild.sinks.neo4j import LEDGER_FILE, LoadReport, load_graph
-from kgbuild.sinks.state import save_batch
+from kgbuild.sinks.files import up_to_date_summary
+from kgbuild.sinks.neo4j import LEDGER_FILE, LoadReport, load_graph, render_load_markdown
+from kgbuild.sinks.state import ExtractionPlan, corpus_fingerprint, save_batch
 from kgbuild.sources import FieldNames, ingest
 
 # Stage outputs are large in-memory objects: never hash or persist them as cache keys.
@@ -52,11 +53,27 @@ def load_folder_state(out_dir: str) -> CorpusState:
 
 
 @stage
-def resolve_entities(state: CorpusState, ingested: IngestResult, extractions: list[PaperExtraction],
-                     settings: Settings) -> Resolution:
+def update_corpus(state: CorpusState, ingested: IngestResult, extractions: list[PaperExtraction]) -> CorpusState:
     state.update(ingested.papers, extractions)
+    return state
+
+
+@stage
+def check_up_to_date(out_dir: str, ingested: IngestResult, state: CorpusState, plan: ExtractionPlan,
+                     settings: Settings) -> tuple[str, RunSummary | None]:
+    fingerprint = corpus_fingerprint(state, settings.aliases_file)
+    summary = up_to_date_summary(Path(out_dir), ingested, plan, fingerprint)
+    if summary is not None:
+        get_run_logger().info("event=up-to-date corpus_papers=%d fingerprint=%s", len(state.papers), fingerprint[:16])
+    return fingerprint, summary
+
+
+@stage
+def resolve_entities(state: CorpusState, settings: Settings) -> Resolution:
     curated = load_aliases(settings.aliases_file) if settings.aliases_file else ()
-    return resolve(state.corpus()[1], curated, state.registry)
+    resolution = resolve(state.corpus()[1], curated, state.registry)
+    get_run_logger().info("event=resolved papers=%d entities=%d", len(state.papers), len(resolution.entities))
+    return resolution
 
 
 @stage
@@ -66,13 +83,19 @@ def link_graph(state: CorpusState, resolution: Resolution) -> KnowledgeGraph:
 
 @io_stage
 def write_outputs(out_dir: str, ingested: IngestResult, state: CorpusState, resolution: Resolution,
-                  graph: KnowledgeGraph, extracted: int) -> RunSummary:
-    return write_output_folder(Path(out_dir), ingested, state, resolution.extractions, graph, extracted)
+                  graph: KnowledgeGraph, plan: ExtractionPlan, fingerprint: str) -> RunSummary:
+    summary = write_output_folder(Path(out_dir), ingested, state, resolution.extractions, graph, plan, fingerprint)
+    get_run_logger().info("event=written paper_graphs_written=%d paper_graphs_unchanged=%d triples=%d",
+                          summary.paper_graphs_written, summary.paper_graphs_unchanged, summary.triples)
+    return summary
 
 
 @io_stage
 def load_into_neo4j(out_dir: str, graph: KnowledgeGraph, settings: Settings) -> LoadReport:
-    return load_graph(graph, settings, Path(out_dir) / LEDGER_FILE)
+    report = load_graph(graph, settings, Path(out_dir) / LEDGER_FILE)
+    get_run_logger().info("event=neo4j-loaded papers_loaded=%d papers_replaced=%d papers_unchanged=%d rows=%d",
+                          report.papers_loaded, report.papers_replaced, report.papers_unchanged, report.rows_written)
+    return report
 
 
 @flow(name="kgbuild-build-graph", log_prints=True)
@@ -92,15 +115,25 @@ def build_graph_flow(
     state = load_folder_state(out_dir)
     extractor = load_extractor(settings=settings)
     # Incremental: papers whose text and extractor are unchanged since the folder's last run keep their extraction.
-    todo = state.to_extract(ingested.papers, extractor.info)
-    futures = extract_batch.map(list(batched(todo, settings.batch_size)), unmapped(extractor), unmapped(out_dir))
+    plan = state.plan_extraction(ingested.papers, extractor.info)
+    get_run_logger().info("event=plan papers=%d new=%d reextracted=%d unchanged=%d", len(ingested.papers),
+                          plan.new, plan.reextracted, plan.unchanged)
+    futures = extract_batch.map(list(batched(plan.papers, settings.batch_size)), unmapped(extractor),
+                                unmapped(out_dir))
     extractions = [x for batch in futures.result() for x in batch]
-    resolution = resolve_entities(state, ingested, extractions, settings)
-    graph = link_graph(state, resolution)
-    summary = write_outputs(out_dir, ingested, state, resolution, graph, len(todo))
+    state = update_corpus(state, ingested, extractions)
+    # A rerun over the same corpus (nothing new, nothing changed) rewrites nothing.
+    fingerprint, summary = check_up_to_date(out_dir, ingested, state, plan, settings)
+    if summary is None or load_neo4j:
+        resolution = resolve_entities(state, settings)
+        graph = link_graph(state, resolution)
+    if summary is None:
+        summary = write_outputs(out_dir, ingested, state, resolution, graph, plan, fingerprint)
     # Published before the Neo4j load, so that the run's counts are on record even if the database is down.
     create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary),
                              description="Counts of the kgbuild build run")
     if load_neo4j:  # the database named by KGBUILD_NEO4J_URI; the password from env or a Prefect Secret block
-        load_into_neo4j(out_dir, graph, settings)
+        report = load_into_neo4j(out_dir, graph, settings)
+        create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary)
+                                 + "\n" + render_load_markdown(report), description="Counts of the kgbuild build run")
     return summary

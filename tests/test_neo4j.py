@@ -286,3 +286,36 @@ def test_the_password_can_come_from_a_prefect_secret_block(prefect_harness, monk
     settings = Settings()
     assert settings.neo4j_secret() == PASSWORD
     assert PASSWORD not in repr(settings) and PASSWORD not in settings.model_dump_json()
+
+
+def test_a_flow_run_loads_over_bolt_and_counts_the_writes_in_its_artifact(prefect_harness, tmp_path, monkeypatch):
+    from test_rdf_store import latest_run_artifact
+
+    from flows.build_graph import build_graph_flow
+
+    # Its own server: the flow closes its driver, after which this Bolt port refuses the session's driver.
+    server = FalkorDBServer(free_port(), free_port(), tmp_path).start()
+    listing = tmp_path / "listing.jsonl"  # short, plain text: what FalkorDB's Bolt port can carry
+    listing.write_text("".join(json.dumps({"id": f"p{i}", "title": title, "abstract": abstract}) + "\n" for i, (
+        title, abstract) in enumerate([
+            ("Sparse adapters", "We propose SparseAdapter, a method for fine-tuning large language models. "
+             "It improves accuracy on GLUE by 2 points."),
+            ("Vision transformers at scale", "We train a Vision Transformer on ImageNet and report top-1 accuracy "
+             "of 88.5 percent."),
+        ])), encoding="utf-8")
+    monkeypatch.setenv("KGBUILD_NEO4J_URI", f"bolt://127.0.0.1:{server.bolt_port}")
+    monkeypatch.setenv("KGBUILD_NEO4J_MAX_BATCH_BYTES", "3000")
+    try:
+        # Connected before the flow: once a Bolt driver has closed, this server stops answering new connections.
+        graph = server.graph("falkordb")  # every Bolt database maps to this graph
+        graph.query("RETURN 1")
+        summary = build_graph_flow(inputs=[str(listing)], out_dir=str(tmp_path / "out"), load_neo4j=True)
+        [(papers,)] = graph.query("MATCH (p:Paper) RETURN count(p)").result_set
+        assert papers == summary.papers == 2
+        artifact = latest_run_artifact()
+        assert "## Neo4j" in artifact and "| papers loaded | 2 |\n| papers replaced | 0 |" in artifact
+        [(rows,)] = [(int(line.split("|")[2]),) for line in artifact.splitlines() if line.startswith("| rows written")]
+        # every node and relationship, and one fingerprint row per paper
+        assert rows == sum(summary.nodes.values()) + sum(summary.edges.values()) + 2
+    finally:
+        server.shutdown()

@@ -172,10 +172,11 @@ def test_output_uses_only_declared_kg_terms(ontology: Graph, output: Graph) -> N
     # The input is rich enough to exercise the core of the ontology; otherwise the check below proves little.
     assert predicates >= {KG.proposes, KG.usesMethod, KG.evaluatesOn, KG.addressesTask, KG.measures, KG.statesClaim,
                           KG.reportsResult, KG.ofMethod, KG.onDataset, KG.confidence, KG.support, KG.mentionCount,
+                          KG.sharedStatement, KG.predicate, KG.object,
                           KG.field, KG.startOffset, KG.endOffset, KG.authorCount, KG.upvotes, KG.datePrecision,
                           KG.sourceRecord}
     assert classes == {KG.Method, KG.Dataset, KG.Metric, KG.Task, KG.Contribution, KG.Finding, KG.Result,
-                       KG.Assertion, KG.Extractor, KG.Extraction}
+                       KG.Assertion, KG.Extractor, KG.Extraction, KG.SharedStatement}
     undeclared_predicates = {p for p in predicates
                              if not set(ontology.objects(p, RDF.type)) & {OWL.ObjectProperty, OWL.DatatypeProperty}}
     undeclared_classes = {c for c in classes if (c, RDF.type, OWL.Class) not in ontology}

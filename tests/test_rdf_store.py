@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def test_trig_carries_every_quad_with_its_paper_graph(seed_build, seed_quads):
     dataset = rdflib.Dataset().parse(out / "graph.trig", format="trig")
     assert set(dataset.quads()) == seed_quads
     graphs = {str(g) for *_, g in seed_quads}
-    assert len(graphs) == summary.papers + 2  # one per paper, the entities, the extractors
+    assert len(graphs) == summary.papers + 3  # one per paper, the entities, the statements, the extractors
 
 
 def test_jsonld_embeds_the_published_context_and_expands_to_the_store(seed_build, seed_quads):
@@ -126,10 +127,13 @@ def test_every_assertion_carries_its_provenance(seed_graph):
     query = """
         PREFIX kg: <https://w3id.org/kgbuild/ontology#>
         PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         SELECT (COUNT(?a) AS ?n) WHERE {
             ?a a kg:Assertion ; prov:wasDerivedFrom ?paper ; prov:wasAttributedTo ?agent ;
                prov:wasGeneratedBy ?activity ; kg:field ?field ; kg:startOffset ?s ; kg:endOffset ?e ;
-               kg:confidence ?c ; kg:support ?support .
+               kg:confidence ?c ; kg:sharedStatement ?st .
+            ?st kg:support ?support ; kg:object ?o .
+            ?a rdf:object ?o .
             ?activity prov:used ?paper ; prov:wasAssociatedWith ?agent .
         }"""
     [(complete,)] = seed_graph.query(query)
@@ -167,27 +171,76 @@ def test_a_new_extractor_or_changed_text_means_re_extraction(seed_ingest, extrac
     assert state.to_extract(papers, retuned) == papers
 
 
-def test_same_input_twice_leaves_the_store_unchanged_and_new_papers_change_no_iri(prefect_harness, tmp_path):
+def folder_files(out: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of an output folder but the run's summary: its bytes and modification time."""
+    return {str(f.relative_to(out)): (f.read_bytes(), f.stat().st_mtime_ns) for f in sorted(out.rglob("*"))
+            if f.is_file() and f.name not in ("summary.json", "summary.txt")}
+
+
+def rewritten_from_scratch(out: Path, inputs: list[str], copy: Path) -> Path:
+    """A copy of the folder with its store, export files, graph index and fingerprint removed, built again from its
+    state (same papers, extractions and entity registry): every graph written and serialised anew."""
+    from flows.build_graph import build_graph_flow
+
+    shutil.copytree(out, copy)
+    shutil.rmtree(copy / "store")
+    for name in ("graph.ttl", "graph.trig", "graph.jsonld", "state/rdf-index.json", "state/run.json"):
+        (copy / name).unlink()
+    summary = build_graph_flow(inputs=inputs, out_dir=str(copy))
+    assert (summary.papers_extracted, summary.paper_graphs_unchanged) == (0, 0)
+    return copy
+
+
+GRAPH_FILES = ("graph.ttl", "graph.trig", "graph.jsonld", "graph.graphml", "extractions.jsonl",
+               "state/papers.jsonl", "state/extractions.jsonl", "state/entities.json")
+
+
+def test_same_input_twice_rewrites_nothing_and_a_new_listing_extracts_only_its_papers(prefect_harness, tmp_path):
     from flows.build_graph import build_graph_flow
 
     out = tmp_path / "out"
     first = build_graph_flow(inputs=[str(SEED_FILES["lines"])], out_dir=str(out))
-    before, turtle = store_quads(out), (out / "graph.ttl").read_bytes()
+    before, files = store_quads(out), folder_files(out)
     again = build_graph_flow(inputs=[str(SEED_FILES["lines"])], out_dir=str(out))
     assert (again.triples, again.corpus_papers) == (first.triples, 11)
     assert (first.papers_extracted, again.papers_extracted) == (11, 0)  # nothing changed: nothing re-extracted
-    assert store_quads(out) == before
-    assert (out / "graph.ttl").read_bytes() == turtle
+    assert (again.up_to_date, again.paper_graphs_written, again.paper_graphs_unchanged) == (True, 0, 11)
+    assert folder_files(out) == files  # not one byte, and not one file rewritten (store included)
+    assert "no output was rewritten" in latest_run_artifact()
 
-    added = build_graph_flow(inputs=[str(SEED_FILES["lines"]), str(SEED_FILES["with_metadata"])], out_dir=str(out))
+    both = [str(SEED_FILES["lines"]), str(SEED_FILES["with_metadata"])]
+    added = build_graph_flow(inputs=both, out_dir=str(out))
     after = store_quads(out)
     assert (added.papers, added.papers_extracted, added.corpus_papers) == (37, 26, 37)  # only the new file's
-    assert "| papers extracted | 26 |\n| papers unchanged | 11 |" in latest_run_artifact()
+    assert (added.papers_new, added.papers_reextracted) == (26, 0)
+    assert (added.paper_graphs_written, added.paper_graphs_unchanged) == (26, 11)
+    assert ("| papers extracted | 26 |\n| papers unchanged | 11 |\n| papers new | 26 |\n"
+            "| papers re-extracted | 0 |") in latest_run_artifact()
     assert iris(before) <= iris(after)
-    # The folder now holds what one run over both files gives.
+    # Updated graph by graph, with its export files spliced, the folder holds what writing it from scratch gives.
+    scratch = rewritten_from_scratch(out, both, tmp_path / "scratch")
+    assert after == store_quads(scratch)
+    for name in GRAPH_FILES:
+        assert (out / name).read_bytes() == (scratch / name).read_bytes(), name
+    # And the same graph as one run over both files, but for IRIs minted by the first run (kept stable).
     fresh = tmp_path / "fresh"
-    build_graph_flow(inputs=[str(SEED_FILES["lines"]), str(SEED_FILES["with_metadata"])], out_dir=str(fresh))
+    build_graph_flow(inputs=both, out_dir=str(fresh))
     assert len(after) == len(store_quads(fresh))
+
+
+def test_an_edited_export_file_is_rewritten_from_the_store(prefect_harness, tmp_path):
+    from flows.build_graph import build_graph_flow
+
+    out = tmp_path / "out"
+    build_graph_flow(inputs=[str(SEED_FILES["lines"])], out_dir=str(out))
+    (out / "graph.trig").write_text("# someone's notes\n", encoding="utf-8")  # its recorded hash no longer holds
+    (out / "graph.ttl").unlink()
+    both = [str(SEED_FILES["lines"]), str(SEED_FILES["with_metadata"])]
+    summary = build_graph_flow(inputs=both, out_dir=str(out))
+    assert (summary.paper_graphs_written, summary.paper_graphs_unchanged) == (26, 11)
+    scratch = rewritten_from_scratch(out, both, tmp_path / "scratch")
+    for name in ("graph.ttl", "graph.trig", "graph.jsonld"):
+        assert (out / name).read_bytes() == (scratch / name).read_bytes(), name
 
 
 def test_a_re_extracted_paper_replaces_its_triples(prefect_harness, tmp_path):
@@ -213,6 +266,7 @@ def test_a_re_extracted_paper_replaces_its_triples(prefect_harness, tmp_path):
     claims = {str(o) for s, p, o, _ in quads if p == SCHEMA.text}
     assert not any("10,000 times" in c for c in claims)
     assert summary.corpus_papers == 12
+    assert (summary.papers_new, summary.papers_reextracted, summary.paper_graphs_written) == (0, 1, 1)
     # The first version named "Low-Rank Adaptation" and "LoRA" apart; the second defines the acronym, so they
     # merge. The older key survives, and the other IRI, published by the first run, stays and says where it went.
     kgr = "https://w3id.org/kgbuild/resource/"

@@ -65,6 +65,43 @@ def write_jsonld(quads: Iterable[ox.Quad], path: Path) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
+# Formats whose documents are a header, then one chunk per named graph, then a footer: an output folder's export
+# files are updated by rewriting the chunks of changed graphs and copying the others.
+CHUNKED_FORMATS = ("ttl", "trig", "jsonld")
+
+
+def document_frame(fmt: str) -> tuple[bytes, bytes, bytes]:
+    """(header, separator between chunks, footer) of a chunked document in `fmt`."""
+    if fmt == "jsonld":
+        context = json.dumps(jsonld_context()["@context"], ensure_ascii=False, separators=(",", ":"))
+        return f'{{"@context":{context},"@graph":['.encode(), b",", b"]}\n"
+    header = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in sorted(PREFIXES.items()))
+    return header.encode(), b"", b""
+
+
+def serialise_chunk(quads: list[ox.Quad], fmt: str) -> bytes:
+    """The quads of one named graph as a chunk of a `fmt` document (see `document_frame`).
+
+    Quads are sorted first, so that a chunk depends only on the set of quads, not on where they were read from.
+    """
+    ordered = sorted(quads, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
+    if fmt == "jsonld":
+        prefixes = sorted(PREFIXES.items(), key=lambda pair: -len(pair[1]))
+        expanded = json.loads(ox.serialize(ordered, format=ox.RdfFormat.JSON_LD))
+        return ",".join(json.dumps(_compact(item, prefixes), ensure_ascii=False, separators=(",", ":"))
+                        for item in expanded).encode()
+    rdf_format = RDF_FORMATS[fmt]
+    items: list[ox.Quad] | list[ox.Triple] = ordered
+    if not rdf_format.supports_datasets:
+        items = [ox.Triple(q.subject, q.predicate, q.object) for q in ordered]
+    text = ox.serialize(items, format=rdf_format, prefixes=PREFIXES)
+    # pyoxigraph writes every prefix before each chunk; the document's header declares them once.
+    body = text.split(b"\n")
+    while body and body[0].startswith(b"@prefix "):
+        body.pop(0)
+    return b"\n".join(body)
+
+
 def write_rdf(quads: Iterable[ox.Quad], path: Path, fmt: str) -> None:
     """Write quads as `fmt` (a key of RDF_FORMATS); single-graph formats get the merged graph."""
     if fmt == "jsonld":
@@ -78,4 +115,5 @@ def write_rdf(quads: Iterable[ox.Quad], path: Path, fmt: str) -> None:
         ox.serialize(items, handle, format=rdf_format, prefixes=PREFIXES)
 
 
-__all__ = ["RDF_FORMATS", "jsonld_context", "write_jsonld", "write_rdf"]
+__all__ = ["CHUNKED_FORMATS", "RDF_FORMATS", "document_frame", "jsonld_context", "serialise_chunk", "write_jsonld",
+           "write_rdf"]

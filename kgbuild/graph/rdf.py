@@ -2,13 +2,14 @@
 
 Each edge becomes a direct triple (paper kg:usesMethod method) that queries use, plus a `kg:Assertion` (an
 `rdf:Statement` reifying it) that carries its provenance: the paper it was read from, field, character span,
-confidence, how many papers make the same statement (support), the extractor, and the extraction activity
-(`prov:wasGeneratedBy`). Reification, as CS-KG does, because it is plain RDF 1.1: every triplestore, SHACL
-engine and serialisation carries it unchanged, which RDF-star does not yet.
+confidence, the extractor, the extraction activity (`prov:wasGeneratedBy`), and the `kg:SharedStatement` it makes
+("uses LoRA"), whose `kg:support` counts the papers making it. Reification, as CS-KG does, because it is plain
+RDF 1.1: every triplestore, SHACL engine and serialisation carries it unchanged, which RDF-star does not yet.
 
 Quads are grouped in named graphs by what replaces them: one graph per paper (its metadata, claims, results,
-edges and their assertions), one for the canonical entities (recomputed from the whole corpus on each run) and
-one for the extractors. A re-extracted paper is then replaced by dropping and rewriting its graph.
+edges and their assertions: a function of that paper alone), and three recomputed from the whole corpus on each
+run: the canonical entities, the shared statements with their support, and the extractors. A re-extracted paper
+is replaced by dropping and rewriting its graph; a new paper leaves every other paper's graph as it was.
 
 IRIs are derived from content, never from counters or run times, so the same input gives the same graph.
 """
@@ -16,13 +17,15 @@ IRIs are derived from content, never from counters or run times, so the same inp
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Collection, Iterator
+from dataclasses import astuple
 from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from kgbuild.graph.model import EdgeKind, KnowledgeGraph, Node, NodeKind
+from kgbuild.graph.model import Edge, EdgeKind, KnowledgeGraph, Node, NodeKind, Provenance
 from kgbuild.graph.property import list_property
 from kgbuild.graph.vocab import DCTERMS, FABIO, KG, KGR, MLS, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
@@ -54,7 +57,12 @@ PREFIXES = {"kg": str(KG._NS), "kgr": str(KGR), "fabio": str(FABIO), "mls": str(
             "dcterms": str(DCTERMS), "prov": str(PROV), "skos": str(SKOS), "owl": str(OWL), "xsd": str(XSD),
             "rdf": str(RDF), "rdfs": str(RDFS)}
 ENTITIES_GRAPH = f"{KGR}graph/entities"
+STATEMENTS_GRAPH = f"{KGR}graph/statements"
 EXTRACTORS_GRAPH = f"{KGR}graph/extractors"
+CORPUS_GRAPHS = (ENTITIES_GRAPH, STATEMENTS_GRAPH, EXTRACTORS_GRAPH)
+PAPER_KINDS = (NodeKind.PAPER, NodeKind.CLAIM, NodeKind.RESULT)
+# Changes whenever the quads made from the same nodes and edges change, so that stored paper graphs are rewritten.
+GRAPH_LAYOUT = "kgbuild-rdf-2"
 
 
 def node_iri(node_id: str) -> str:
@@ -137,34 +145,52 @@ def _node_triples(t: _Terms, node: Node) -> Iterator[tuple[ox.NamedNode, ox.Name
             yield t.iri(node_iri(old)), t.iri(OWL.sameAs), s
 
 
-def graph_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:
-    """Every quad of the graph, in named graphs per paper, for the entities and for the extractors."""
-    t = _Terms()
-    entities, extractors = t.iri(ENTITIES_GRAPH), t.iri(EXTRACTORS_GRAPH)
-    paper_of = {n.id: str(n.properties["paper_id"]) for n in graph.nodes.values()
-                if n.kind in (NodeKind.PAPER, NodeKind.CLAIM, NodeKind.RESULT)}
-    for node in graph.nodes.values():
-        where = t.iri(paper_graph_iri(paper_of[node.id])) if node.id in paper_of else entities
+class _PaperIndex:
+    """The nodes and edges of each paper's named graph, found in one pass over the graph."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.nodes: dict[str, list[Node]] = defaultdict(list)
+        self.edges: dict[str, list[Edge]] = defaultdict(list)
+        self.entities: list[Node] = []
+        for node in graph.nodes.values():
+            if node.kind in PAPER_KINDS:
+                self.nodes[str(node.properties["paper_id"])].append(node)
+            else:
+                self.entities.append(node)
+        for edge in graph.edges.values():
+            self.edges[edge.provenance.paper_id].append(edge)
+
+
+def statement_iri(kind: EdgeKind, target: str) -> str:
+    """What many papers can state alike, e.g. "uses LoRA": the same predicate and object, the same IRI."""
+    digest = hashlib.sha256(f"{EDGE_PREDICATES[kind]}|{node_iri(target)}".encode()).hexdigest()[:20]
+    return f"{KGR}statement/{digest}"
+
+
+def _agent_iri(prov: Provenance) -> str:
+    return node_iri(f"extractor/{prov.extractor}/{prov.extractor_version}")
+
+
+def _paper_quads(t: _Terms, graph: KnowledgeGraph, paper_id: str, nodes: list[Node], edges: list[Edge]
+                 ) -> Iterator[ox.Quad]:
+    g = t.iri(paper_graph_iri(paper_id))
+    for node in nodes:
         for s, p, o in _node_triples(t, node):
-            yield ox.Quad(s, p, o, where)
-    support = graph.support()
-    activities: dict[tuple[str, str], str] = {}  # (paper, extractor) -> its extraction activity
-    agents: set[tuple[str, str]] = set()
-    rdf_type = t.iri(RDF.type)
-    for edge in graph.edges.values():
+            yield ox.Quad(s, p, o, g)
+    rdf_type, paper = t.iri(RDF.type), node_iri(f"paper/{paper_id}")
+    activities: dict[str, str] = {}  # extractor -> this paper's extraction activity, hashed once
+    for edge in edges:
         prov = edge.provenance
-        g = t.iri(paper_graph_iri(prov.paper_id))
         s, p, o = t.iri(node_iri(edge.source)), t.iri(EDGE_PREDICATES[edge.kind]), t.iri(node_iri(edge.target))
         yield ox.Quad(s, p, o, g)
-        agent = node_iri(f"extractor/{prov.extractor}/{prov.extractor_version}")
-        paper = node_iri(f"paper/{prov.paper_id}")
+        agent = _agent_iri(prov)
         # The extractor is part of the assertion's identity: two versions asserting one triple are two assertions.
         digest = hashlib.sha256(f"{s.value}|{p.value}|{o.value}|{agent}".encode()).hexdigest()[:20]
         a = t.iri(f"{KGR}assertion/{digest}")
-        new_activity = (prov.paper_id, agent) not in activities
-        if new_activity:  # hashed once per paper and extractor, not per edge
-            activities[(prov.paper_id, agent)] = f"{KGR}extraction/{_activity_id(graph, prov.paper_id, agent)}"
-        activity = activities[(prov.paper_id, agent)]
+        new_activity = agent not in activities
+        if new_activity:
+            activities[agent] = f"{KGR}extraction/{_activity_id(graph, paper_id, agent)}"
+        activity = activities[agent]
         for pred, obj in (
             (rdf_type, t.iri(KG.Assertion)),
             (t.iri(RDF.subject), s), (t.iri(RDF.predicate), p), (t.iri(RDF.object), o),
@@ -176,7 +202,7 @@ def graph_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:
             (t.iri(KG.endOffset), t.lit(prov.end)),
             (t.iri(KG.confidence), t.lit(float(prov.confidence))),
             (t.iri(KG.mentionCount), t.lit(prov.mentions)),
-            (t.iri(KG.support), t.lit(support[(edge.kind, edge.target)])),
+            (t.iri(KG.sharedStatement), t.iri(statement_iri(edge.kind, edge.target))),
         ):
             yield ox.Quad(a, pred, obj, g)
         if new_activity:
@@ -184,10 +210,59 @@ def graph_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:
             yield ox.Quad(act, rdf_type, t.iri(KG.Extraction), g)
             yield ox.Quad(act, t.iri(PROV.used), t.iri(paper), g)
             yield ox.Quad(act, t.iri(PROV.wasAssociatedWith), t.iri(agent), g)
-        agents.add((agent, f"{prov.extractor} {prov.extractor_version}"))
-    for agent, label in sorted(agents):
+
+
+def _corpus_quads(t: _Terms, graph: KnowledgeGraph, index: _PaperIndex) -> Iterator[ox.Quad]:
+    """The graphs every run recomputes from the whole corpus: entities, shared statements, extractors."""
+    entities, statements, extractors = t.iri(ENTITIES_GRAPH), t.iri(STATEMENTS_GRAPH), t.iri(EXTRACTORS_GRAPH)
+    for node in index.entities:
+        for s, p, o in _node_triples(t, node):
+            yield ox.Quad(s, p, o, entities)
+    rdf_type = t.iri(RDF.type)
+    # Support is a count over the whole corpus: kept here, not in the paper graphs, so that a new paper about
+    # LoRA changes one statement's count instead of the graph of every paper that uses LoRA.
+    for (kind, target), count in sorted(graph.support().items()):
+        st = t.iri(statement_iri(kind, target))
+        yield ox.Quad(st, rdf_type, t.iri(KG.SharedStatement), statements)
+        yield ox.Quad(st, t.iri(KG.predicate), t.iri(EDGE_PREDICATES[kind]), statements)
+        yield ox.Quad(st, t.iri(KG.object), t.iri(node_iri(target)), statements)
+        yield ox.Quad(st, t.iri(KG.support), t.lit(count), statements)
+    agents = sorted({(_agent_iri(e.provenance), f"{e.provenance.extractor} {e.provenance.extractor_version}")
+                     for e in graph.edges.values()})
+    for agent, label in agents:
         yield ox.Quad(t.iri(agent), rdf_type, t.iri(KG.Extractor), extractors)
         yield ox.Quad(t.iri(agent), t.iri(RDFS.label), t.lit(label), extractors)
+
+
+def graph_quads(graph: KnowledgeGraph, papers: Collection[str] | None = None) -> Iterator[ox.Quad]:
+    """The quads of the graph, in named graphs: one per paper, and the entities, statements and extractors graphs.
+
+    With `papers`, only those papers' graphs are made (with the three corpus graphs): what an incremental run
+    writes when the other papers' graphs are unchanged.
+    """
+    t, index = _Terms(), _PaperIndex(graph)
+    ids = index.nodes.keys() if papers is None else [p for p in index.nodes if p in papers]
+    for paper_id in ids:
+        yield from _paper_quads(t, graph, paper_id, index.nodes[paper_id], index.edges.get(paper_id, []))
+    yield from _corpus_quads(t, graph, index)
+
+
+def paper_graph_digests(graph: KnowledgeGraph) -> dict[str, str]:
+    """A digest of each paper graph's content (paper id -> hex): equal digests, equal quads.
+
+    Computed from the nodes and edges the quads are made from, several times faster than making the quads, so
+    that a run can tell which paper graphs it must rewrite.
+    """
+    index = _PaperIndex(graph)
+    digests = {}
+    for paper_id, nodes in index.nodes.items():
+        h = hashlib.sha256(GRAPH_LAYOUT.encode())
+        for node in nodes:
+            h.update(repr((node.id, node.kind.value, sorted(node.properties.items()))).encode())
+        for edge in index.edges.get(paper_id, []):
+            h.update(repr((edge.kind.value, edge.source, edge.target, astuple(edge.provenance))).encode())
+        digests[paper_id] = h.hexdigest()[:32]
+    return digests
 
 
 def _activity_id(graph: KnowledgeGraph, paper_id: str, agent: str) -> str:

@@ -29,6 +29,7 @@ class KG(DefinedNamespace):
     Assertion: URIRef
     Extractor: URIRef
     Extraction: URIRef
+    SharedStatement: URIRef
     # paper -> entity / claim / result
     proposes: URIRef
     usesMethod: URIRef
@@ -47,6 +48,9 @@ class KG(DefinedNamespace):
     field: URIRef
     startOffset: URIRef
     endOffset: URIRef
+    sharedStatement: URIRef
+    predicate: URIRef
+    object: URIRef
     # paper metadata
     arxivId: URIRef
     authorCount: URIRef

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from kgbuild.export import write_graphml
 from kgbuild.extract.contract import write_jsonl
-from kgbuild.graph import KnowledgeGraph, graph_quads, to_networkx
+from kgbuild.graph import KnowledgeGraph, to_networkx
 from kgbuild.model import IngestResult, PaperExtraction, Quarantined
-from kgbuild.sinks.state import STATE_DIR, CorpusState, save_state
-from kgbuild.sinks.store import GraphStore
+from kgbuild.sinks.rdf_files import INDEX_FILE, update_rdf_outputs
+from kgbuild.sinks.state import STATE_DIR, CorpusState, ExtractionPlan, save_state
 from kgbuild.sinks.summary import RunSummary, render_text, summarise
 
 STORE_DIR = "store"
@@ -29,46 +29,87 @@ OUTPUT_FILES = {
     "state": STATE_DIR,
 }
 RDF_EXPORTS = {"turtle": "ttl", "trig": "trig", "jsonld": "jsonld"}
+# In the state folder: the fingerprint of the corpus whose graph the folder holds, with that run's summary.
+RUN_FILE = "run.json"
 
 
 def write_quarantine(records: Iterable[Quarantined], path: Path) -> int:
-    count = 0
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for q in records:
-            handle.write(json.dumps({"path": q.path, "line": q.line, "stage": q.stage, "reason": q.reason},
-                                    ensure_ascii=False) + "\n")
-            count += 1
-    return count
+    """Write the quarantine report (JSON lines: path, line, stage, reason); a file that already says the same
+    is left untouched, so that a run that changes nothing rewrites nothing."""
+    lines = [json.dumps({"path": q.path, "line": q.line, "stage": q.stage, "reason": q.reason}, ensure_ascii=False)
+             + "\n" for q in records]
+    text = "".join(lines).encode("utf-8")
+    if not path.exists() or path.read_bytes() != text:
+        path.write_bytes(text)
+    return len(lines)
 
 
-def write_output_folder(out_dir: Path, ingested: IngestResult, state: CorpusState,
-                        extractions: list[PaperExtraction], graph: KnowledgeGraph,
-                        extracted: int | None = None) -> RunSummary:
-    """Update the folder's store with the graph of the whole corpus and rewrite the files from it.
-
-    `extractions` are the resolved extractions of every paper in `state`; `ingested` is this run's input, of
-    which `extracted` papers went through extraction (default: all).
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: out_dir / filename for name, filename in OUTPUT_FILES.items()}
-    store = GraphStore(paths["store"])
-    try:
-        update = store.replace_graphs(graph_quads(graph))
-        for name, fmt in RDF_EXPORTS.items():
-            store.export(paths[name], fmt)
-    finally:
-        store.close()
-    save_state(state, out_dir)
-    write_graphml(to_networkx(graph), paths["graphml"])
-    write_jsonl(extractions, paths["extractions"])
-    write_quarantine(ingested.quarantined, paths["quarantine"])
-    summary = summarise(ingested, extractions, graph, triples=update.quads_after)
-    summary.corpus_papers = len(state.papers)
-    summary.papers_extracted = len(ingested.papers) if extracted is None else extracted
-    summary.graphs_replaced = update.graphs_replaced
+def _write_summary(summary: RunSummary, paths: dict[str, Path]) -> None:
     # Names relative to the folder, so that a moved or copied output folder stays self-consistent.
     summary.outputs = dict(OUTPUT_FILES)
     paths["summary_json"].write_text(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
     paths["summary_text"].write_text(render_text(summary), encoding="utf-8")
+
+
+def _run_counts(summary: RunSummary, ingested: IngestResult, plan: ExtractionPlan | None) -> None:
+    summary.papers, summary.files = len(ingested.papers), dict(ingested.per_file)
+    summary.duplicates, summary.quarantined = ingested.duplicates, len(ingested.quarantined)
+    if plan is None:  # no plan: every paper of the run was extracted
+        summary.papers_extracted = summary.papers_new = len(ingested.papers)
+        summary.papers_reextracted = 0
+    else:
+        summary.papers_extracted = len(plan.papers)
+        summary.papers_new, summary.papers_reextracted = plan.new, plan.reextracted
+
+
+def up_to_date_summary(out_dir: Path, ingested: IngestResult, plan: ExtractionPlan,
+                       fingerprint: str) -> RunSummary | None:
+    """The run's summary if the folder already holds the graph of this corpus (same fingerprint, nothing extracted,
+    every output present), writing only the summary and quarantine report; None if the folder must be updated."""
+    paths = {name: out_dir / filename for name, filename in OUTPUT_FILES.items()}
+    run_file = out_dir / STATE_DIR / RUN_FILE
+    if plan.papers or not run_file.exists() or not all(path.exists() for path in paths.values()):
+        return None
+    last = json.loads(run_file.read_text(encoding="utf-8"))
+    if last.get("fingerprint") != fingerprint:
+        return None
+    summary = RunSummary(**last["summary"])
+    _run_counts(summary, ingested, plan)
+    summary.paper_graphs_written, summary.paper_graphs_unchanged = 0, summary.corpus_papers
+    summary.graphs_replaced, summary.up_to_date = 0, True
+    write_quarantine(ingested.quarantined, paths["quarantine"])
+    _write_summary(summary, paths)
+    return summary
+
+
+def write_output_folder(out_dir: Path, ingested: IngestResult, state: CorpusState,
+                        extractions: list[PaperExtraction], graph: KnowledgeGraph,
+                        plan: ExtractionPlan | None = None, fingerprint: str | None = None) -> RunSummary:
+    """Update the folder's store and files with the graph of the whole corpus, rewriting only what changed.
+
+    `extractions` are the resolved extractions of every paper in `state`; `ingested` is this run's input and
+    `plan` what this run extracted of it (default: all). `fingerprint` (`corpus_fingerprint` of the state) is
+    recorded last, so that the next run with the same corpus can tell that nothing needs rewriting.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {name: out_dir / filename for name, filename in OUTPUT_FILES.items()}
+    run_file = paths["state"] / RUN_FILE
+    run_file.unlink(missing_ok=True)  # until this run has finished, the folder is not known to be up to date
+    paths["state"].mkdir(parents=True, exist_ok=True)
+    rdf = update_rdf_outputs(graph, paths["store"], {fmt: paths[name] for name, fmt in RDF_EXPORTS.items()},
+                             paths["state"] / INDEX_FILE)
+    save_state(state, out_dir)
+    write_graphml(to_networkx(graph), paths["graphml"])
+    write_jsonl(extractions, paths["extractions"])
+    write_quarantine(ingested.quarantined, paths["quarantine"])
+    summary = summarise(ingested, extractions, graph, triples=rdf.store.quads_after)
+    _run_counts(summary, ingested, plan)
+    summary.corpus_papers = len(state.papers)
+    summary.graphs_replaced = rdf.store.graphs_replaced
+    summary.paper_graphs_written, summary.paper_graphs_unchanged = rdf.paper_graphs_written, rdf.paper_graphs_unchanged
+    _write_summary(summary, paths)
+    if fingerprint is not None:
+        run_file.write_text(json.dumps({"fingerprint": fingerprint, "summary": summary.as_dict()}, indent=1,
+                                       ensure_ascii=False) + "\n", encoding="utf-8")
     return summary

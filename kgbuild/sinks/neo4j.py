@@ -305,6 +305,14 @@ def load_graph(graph: KnowledgeGraph, settings: Settings, ledger: Path | None = 
         return loader.run(graph)
 
 
+def render_load_markdown(report: LoadReport) -> str:
+    """The Neo4j load's counts, as a section of the run's markdown artifact."""
+    rows = (("papers loaded", report.papers_loaded), ("papers replaced", report.papers_replaced),
+            ("papers unchanged", report.papers_unchanged), ("write batches run", report.batches_run),
+            ("write batches skipped (done before)", report.batches_skipped), ("rows written", report.rows_written))
+    return "\n".join(["## Neo4j", "", "| what | count |", "|---|---:|", *(f"| {k} | {v} |" for k, v in rows)]) + "\n"
+
+
 def init_schema(runner: CypherRunner) -> list[str]:
     """Create the Neo4j 5 constraints and indexes (idempotent); returns the statements run."""
     for statement in SCHEMA_STATEMENTS:
@@ -315,5 +323,5 @@ def init_schema(runner: CypherRunner) -> list[str]:
 __all__ = [
     "LEDGER_FILE", "SCHEMA_STATEMENTS", "BoltRunner", "CypherRunner", "LoadReport", "Neo4jLoadError", "Neo4jLoader",
     "PaperRows", "bolt_driver", "configured_runner", "graph_rows", "init_schema", "load_graph", "node_statement",
-    "redact", "relationship_statement",
+    "redact", "relationship_statement", "render_load_markdown",
 ]

@@ -14,8 +14,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kgbuild import __version__
 from kgbuild.extract.contract import from_contract, to_contract
 from kgbuild.graph import KnowledgeGraph, build_graph
+from kgbuild.graph.rdf import GRAPH_LAYOUT
 from kgbuild.model import ExtractorInfo, Paper, PaperDate, PaperExtraction, SourceRef
 from kgbuild.resolve import CuratedEntity, EntityRegistry, resolve
 
@@ -40,6 +42,16 @@ def paper_from_dict(data: dict[str, Any]) -> Paper:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ExtractionPlan:
+    """The papers a run extracts, and how many of its papers are new, re-extracted or unchanged."""
+
+    papers: list[Paper]
+    new: int
+    reextracted: int  # changed text, or a different extractor than the one that made the stored extraction
+    unchanged: int
+
+
 @dataclass(slots=True)
 class CorpusState:
     papers: dict[str, Paper] = field(default_factory=dict)
@@ -55,6 +67,12 @@ class CorpusState:
                     and done.abstract == paper.abstract)
 
         return [p for p in papers if not unchanged(p)]
+
+    def plan_extraction(self, papers: list[Paper], extractor: ExtractorInfo) -> ExtractionPlan:
+        """What this run extracts (see `to_extract`), counted as new papers and re-extracted ones."""
+        todo = self.to_extract(papers, extractor)
+        new = sum(1 for p in todo if p.id not in self.extractions)
+        return ExtractionPlan(todo, new=new, reextracted=len(todo) - new, unchanged=len(papers) - len(todo))
 
     def update(self, papers: list[Paper], extractions: list[PaperExtraction]) -> None:
         """This run's papers and extractions replace earlier ones with the same id."""
@@ -117,6 +135,17 @@ def save_batch(extractions: list[PaperExtraction], out_dir: Path) -> Path:
     return path
 
 
+def corpus_fingerprint(state: CorpusState, aliases_file: Path | None) -> str:
+    """A digest of everything the folder's graph is made from: the corpus papers with the identity of their
+    extractions, the curated alias file and the kgbuild version. Equal fingerprints, equal graphs."""
+    digest = hashlib.sha256(f"{__version__}|{GRAPH_LAYOUT}\n".encode())
+    digest.update(Path(aliases_file).read_bytes() if aliases_file else b"")
+    for paper, extraction in zip(*state.corpus(), strict=True):
+        digest.update(json.dumps(paper_to_dict(paper), ensure_ascii=False, sort_keys=True).encode())
+        digest.update(repr(asdict(extraction.extractor)).encode())
+    return digest.hexdigest()
+
+
 def folder_graph(out_dir: Path, curated: Sequence[CuratedEntity] = ()) -> KnowledgeGraph:
     """The graph of an output folder's corpus, as its last build made it (the registry fixes every key)."""
     state = load_state(out_dir)
@@ -128,6 +157,6 @@ def folder_graph(out_dir: Path, curated: Sequence[CuratedEntity] = ()) -> Knowle
 
 
 __all__ = [
-    "BATCHES_DIR", "STATE_DIR", "CorpusState", "folder_graph", "load_state", "paper_from_dict",
-    "paper_to_dict", "save_batch", "save_state",
+    "BATCHES_DIR", "STATE_DIR", "CorpusState", "ExtractionPlan", "corpus_fingerprint", "folder_graph", "load_state",
+    "paper_from_dict", "paper_to_dict", "save_batch", "save_state",
 ]

@@ -54,21 +54,29 @@ class GraphStore:
     def graph_names(self) -> set[str]:
         return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
 
-    def replace_graphs(self, quads: Iterable[ox.Quad]) -> StoreUpdate:
-        """Each named graph in `quads` replaces the store's graph of that name; other graphs are left alone."""
-        by_graph: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
-        for q in quads:
-            if not isinstance(q.graph_name, ox.NamedNode):
-                raise ValueError(f"quad outside a named graph: {q}")
-            by_graph[q.graph_name].append(q)
+    def replace_graphs(self, graphs: Mapping[str, list[ox.Quad]] | Iterable[ox.Quad],
+                       remove: Iterable[str] = ()) -> StoreUpdate:
+        """Each named graph given (graph IRI -> its quads, or quads to group) replaces the store's graph of that
+        name, and the graphs named in `remove` are dropped; other graphs are left alone."""
+        if not isinstance(graphs, Mapping):
+            grouped: dict[str, list[ox.Quad]] = defaultdict(list)
+            for q in graphs:
+                if not isinstance(q.graph_name, ox.NamedNode):
+                    raise ValueError(f"quad outside a named graph: {q}")
+                grouped[q.graph_name.value].append(q)
+            graphs = grouped
         before, existing = len(self._store), self.graph_names()
-        for name in by_graph:
-            if name.value in existing:
-                self._store.remove_graph(name)
-        self._store.bulk_extend(q for qs in by_graph.values() for q in qs)
+        for name in [*graphs, *remove]:
+            if name in existing:
+                self._store.remove_graph(ox.NamedNode(name))
+        self._store.bulk_extend(q for qs in graphs.values() for q in qs)
         self._store.flush()
-        replaced = sum(1 for name in by_graph if name.value in existing)
-        return StoreUpdate(replaced, len(by_graph) - replaced, before, len(self._store))
+        replaced = sum(1 for name in graphs if name in existing)
+        return StoreUpdate(replaced, len(graphs) - replaced, before, len(self._store))
+
+    def graph_quads(self, graph: str) -> list[ox.Quad]:
+        """The quads of one named graph."""
+        return list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
               ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
