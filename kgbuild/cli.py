@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def inputs(p: argparse.ArgumentParser) -> None:
-        p.add_argument("inputs", nargs="+", metavar="INPUT", help="listing files or folders")
+        p.add_argument("inputs", nargs="+", metavar="INPUT", help="listing files, folders or (quoted) globs")
         p.add_argument("--format", choices=FORMATS, help="force the input format (default: detect)")
         p.add_argument("--title-field", help="JSONL/CSV field holding the title")
         p.add_argument("--abstract-field", help="JSONL/CSV field holding the abstract")
@@ -41,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
                        help="curated alias file (YAML or CSV) applied to entity resolution")
     build.add_argument("--load-neo4j", action="store_true",
                        help="also load the graph into Neo4j (KGBUILD_NEO4J_URI, KGBUILD_NEO4J_PASSWORD)")
+
+    serve = sub.add_parser("serve", help="serve the build flow to a Prefect server (PREFECT_API_URL), on a cron")
+    inputs(serve)
+    serve.add_argument("--out", required=True, type=Path, metavar="DIR")
+    serve.add_argument("--cron", help='schedule, e.g. "0 3 * * *" (default: runs only when started from the server)')
+    serve.add_argument("--name", default="kgbuild", help="deployment name (default: kgbuild)")
+    serve.add_argument("--batch-size", type=int, help="papers per extraction task")
+    serve.add_argument("--aliases", type=Path, metavar="FILE", help="curated alias file applied to every run")
+    serve.add_argument("--load-neo4j", action="store_true",
+                       help="also load each run's graph into Neo4j (KGBUILD_NEO4J_URI, KGBUILD_NEO4J_PASSWORD)")
 
     extract = sub.add_parser("extract", help="extract entities, claims and results to JSONL (no graph)")
     inputs(extract)
@@ -118,6 +128,18 @@ def _run_build(args: argparse.Namespace) -> int:
         report = args.out / summary.outputs["quarantine"]
         print(f"\n{summary.quarantined} input record(s) skipped: see {report}", file=sys.stderr)
     return _exit_code(summary.papers, summary.quarantined)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.serve import serve
+
+    # Globs are passed on unexpanded: each scheduled run matches them again. Runs inherit this process's
+    # environment, so the --*-field flags (set as KGBUILD_* by _settings_env) apply to them too.
+    serve([str(p) for p in args.inputs], str(args.out), cron=args.cron, name=args.name, batch_size=args.batch_size,
+          input_format=args.format, pipeline=args.pipeline, aliases_file=str(args.aliases) if args.aliases else None,
+          load_neo4j=args.load_neo4j)
+    return EXIT_OK
 
 
 def _run_extract(args: argparse.Namespace) -> int:
@@ -264,7 +286,7 @@ def _run_neo4j(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": _run_build, "extract": _run_extract, "eval": _run_eval, "train": _run_train,
+COMMANDS = {"build": _run_build, "serve": _run_serve, "extract": _run_extract, "eval": _run_eval, "train": _run_train,
             "sparql": _run_sparql, "export": _run_export, "load": _run_load, "neo4j": _run_neo4j}
 
 

@@ -40,3 +40,10 @@ def test_the_worker_runs_commands_that_exist():
     import flows.serve
 
     assert callable(flows.serve.main)
+
+
+def test_the_image_carries_prefect_yaml_for_the_work_pool_path():
+    # README "Scheduled builds": `prefect deploy --all` runs in the image's /app.
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "WORKDIR /app" in dockerfile
+    assert "COPY prefect.yaml ./" in dockerfile

@@ -1,6 +1,6 @@
 """Ingestion: turn input files of any supported format into deduplicated `Paper` records.
 
-`ingest` is the stage's entry point. It expands folders, decodes each file,
+`ingest` is the stage's entry point. It expands folders and globs, decodes each file,
 detects (or takes) its format, runs the matching reader and merges papers seen
 more than once. Whatever cannot be read becomes a `Quarantined` entry naming
 the file, the line and the reason; the other records still flow.
@@ -8,6 +8,7 @@ the file, the line and the reason; the other records still flow.
 
 from __future__ import annotations
 
+import glob
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -34,6 +35,7 @@ READERS: dict[str, Reader] = {
 FORMATS = tuple(READERS)
 # Files a folder is expanded to; anything else in a folder is ignored, not quarantined.
 INPUT_SUFFIXES = frozenset({".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xml", ".atom"})
+GLOB_CHARS = "*?["
 
 
 class UnknownFormat(ValueError):
@@ -83,8 +85,17 @@ def detect_format(text: str, names: FieldNames = DEFAULT_FIELD_NAMES) -> str:
     raise UnknownFormat("not a known listing format (expected one of: " + ", ".join(FORMATS) + ")")
 
 
+def _is_glob(item: str | Path) -> bool:
+    return any(char in str(item) for char in GLOB_CHARS)
+
+
 def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Quarantined]]:
-    """Files named directly, plus the input-looking files inside named folders, in sorted order."""
+    """Files named directly, the input-looking files inside named folders, and what globs match, in sorted order.
+
+    A glob (`inbox/*.jsonl`, `listings/**/*.txt`) is matched when this is called, so a scheduled build given one
+    picks up the listings that arrived since the last run; each match is read as if it had been named (a folder
+    is expanded). A glob matching nothing is an empty inbox, not bad input: it quarantines nothing.
+    """
     files: list[Path] = []
     missing: list[Quarantined] = []
     for item in inputs:
@@ -93,6 +104,9 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Quaran
             files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES))
         elif path.is_file():
             files.append(path)
+        elif _is_glob(item):  # an existing file or folder with glob characters in its name wins, above
+            matched, _ = expand_inputs(sorted(glob.glob(str(item), recursive=True)))
+            files.extend(matched)
         else:
             missing.append(Quarantined(str(path), None, "no such file or folder"))
     return files, missing
