@@ -2,6 +2,8 @@
 
 The output folder accumulates: its state holds the papers of earlier runs, so resolution and the graph always
 cover the folder's whole corpus, and this run's papers replace earlier records of the same id.
+The extraction batches run on the flow's threads, or on a Dask cluster (flows/runners.py); everything else runs
+in the flow's process.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from kgbuild.extract import Extractor, batched, load_extractor
+from flows.runners import completed_results, extraction_runner
+from kgbuild.extract import ExtractorSpec, batched, prepare_extractor, shared_extractor
 from kgbuild.graph import KnowledgeGraph, build_graph
-from kgbuild.model import IngestResult, PaperExtraction
+from kgbuild.model import IngestResult, Paper, PaperExtraction
 from kgbuild.resolve import Resolution, load_aliases, resolve
 from kgbuild.settings import Settings
 from kgbuild.sinks import CorpusState, RunSummary, load_state, render_markdown, write_output_folder
@@ -41,10 +44,15 @@ def ingest_inputs(inputs: list[str], settings: Settings) -> IngestResult:
 
 
 @stage
-def extract_batch(batch: list, extractor: Extractor, out_dir: str) -> list[PaperExtraction]:
-    extractions = extractor.run(batch)
+def extract_batch(batch: list[Paper], spec: ExtractorSpec) -> list[PaperExtraction]:
+    # A spec, not the loaded extractor: see kgbuild/extract/spec.py. In the flow's process this is the extractor
+    # the flow loaded; a Dask worker loads it on its first batch.
+    return shared_extractor(spec).run(batch)
+
+
+@io_stage
+def checkpoint_batch(extractions: list[PaperExtraction], out_dir: str) -> None:
     save_batch(extractions, Path(out_dir))  # a rerun after a crash does not extract this batch again
-    return extractions
 
 
 @io_stage
@@ -107,20 +115,28 @@ def build_graph_flow(
     pipeline: str | None = None,
     aliases_file: str | None = None,
     load_neo4j: bool = False,
+    dask_address: str | None = None,
+    dask_workers: int | None = None,
 ) -> RunSummary:
     overrides = {k: v for k, v in (("input_format", input_format), ("batch_size", batch_size),
-                                   ("pipeline", pipeline), ("aliases_file", aliases_file)) if v is not None}
+                                   ("pipeline", pipeline), ("aliases_file", aliases_file),
+                                   ("dask_address", dask_address), ("dask_workers", dask_workers)) if v is not None}
     settings = Settings(**overrides)
     ingested = ingest_inputs(inputs, settings)
     state = load_folder_state(out_dir)
-    extractor = load_extractor(settings=settings)
+    spec = prepare_extractor(settings)
     # Incremental: papers whose text and extractor are unchanged since the folder's last run keep their extraction.
-    plan = state.plan_extraction(ingested.papers, extractor.info)
+    plan = state.plan_extraction(ingested.papers, spec.info)
     get_run_logger().info("event=plan papers=%d new=%d reextracted=%d unchanged=%d", len(ingested.papers),
                           plan.new, plan.reextracted, plan.unchanged)
-    futures = extract_batch.map(list(batched(plan.papers, settings.batch_size)), unmapped(extractor),
-                                unmapped(out_dir))
-    extractions = [x for batch in futures.result() for x in batch]
+    batches = list(batched(plan.papers, settings.batch_size))
+    with extraction_runner(settings) as runner:
+        futures = runner.map(extract_batch, {"batch": batches, "spec": unmapped(spec)})
+        # Checkpointed here, in the process that owns the output folder, as each batch comes back.
+        for done, batch in enumerate(completed_results(futures), start=1):
+            checkpoint_batch(batch, out_dir)
+            get_run_logger().info("event=extracted batch=%d/%d papers=%d", done, len(batches), len(batch))
+    extractions = [x for batch in futures.result() for x in batch]  # raises the error of a failed batch
     state = update_corpus(state, ingested, extractions)
     # A rerun over the same corpus (nothing new, nothing changed) rewrites nothing.
     fingerprint, summary = check_up_to_date(out_dir, ingested, state, plan, settings)

@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="curated alias file (YAML or CSV) applied to entity resolution")
     build.add_argument("--load-neo4j", action="store_true",
                        help="also load the graph into Neo4j (KGBUILD_NEO4J_URI, KGBUILD_NEO4J_PASSWORD)")
+    scale = build.add_mutually_exclusive_group()
+    scale.add_argument("--dask-address", metavar="ADDRESS",
+                       help="run the extraction batches on this Dask scheduler, e.g. tcp://host:8786 "
+                            "(KGBUILD_DASK_ADDRESS)")
+    scale.add_argument("--dask-workers", type=int, metavar="N",
+                       help="run the extraction batches on a local Dask cluster of N worker processes "
+                            "(KGBUILD_DASK_WORKERS)")
 
     serve = sub.add_parser("serve", help="serve the build flow to a Prefect server (PREFECT_API_URL), on a cron")
     inputs(serve)
@@ -118,6 +125,7 @@ def _run_build(args: argparse.Namespace) -> int:
         inputs=[str(p) for p in args.inputs], out_dir=str(args.out), input_format=args.format,
         batch_size=args.batch_size, pipeline=args.pipeline,
         aliases_file=str(args.aliases) if args.aliases else None, load_neo4j=args.load_neo4j,
+        dask_address=args.dask_address, dask_workers=args.dask_workers,
     )
     print(f"\nkgbuild: graph written to {args.out}/")
     for name, filename in summary.outputs.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +28,19 @@ class Settings(BaseSettings):
     neo4j_batch_size: int = Field(500, ge=1, description="rows per UNWIND batch")
     neo4j_max_batch_bytes: int | None = Field(None, ge=256, description="cap on a batch's parameter size in bytes")
     neo4j_retry_seconds: float = Field(30.0, gt=0, description="how long the driver retries a failing transaction")
+    dask_address: str | None = Field(None, description="Dask scheduler (tcp://host:8786) to run extraction batches on")
+    dask_workers: int | None = Field(None, ge=1, description="run extraction batches on a local Dask cluster of "
+                                                            "this many worker processes")
+
+    @model_validator(mode="after")
+    def _one_way_to_scale_out(self) -> Settings:
+        if self.dask_address and self.dask_workers:
+            raise ValueError("dask_address and dask_workers exclude each other: a scheduler to connect to, or a "
+                             "local cluster to start")
+        # Dask worker processes are daemons, which may not start spaCy's worker processes.
+        if (self.dask_address or self.dask_workers) and self.n_process > 1:
+            raise ValueError("n_process > 1 cannot run on Dask workers: scale out with more Dask workers instead")
+        return self
 
     def neo4j_secret(self) -> str | None:
         """The Neo4j password: from the environment, else from the named Prefect Secret block."""

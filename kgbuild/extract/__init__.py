@@ -11,6 +11,7 @@ from typing import TypeVar
 from kgbuild.extract.contract import from_contract, to_contract, write_jsonl
 from kgbuild.extract.extractor import Extractor, joined_text
 from kgbuild.extract.pipeline import RULES_PIPELINE, build_rule_pipeline, load_pipeline
+from kgbuild.extract.spec import ExtractorMismatch, ExtractorSpec, prepare_extractor, shared_extractor
 from kgbuild.settings import Settings
 
 T = TypeVar("T")
@@ -31,12 +32,16 @@ def load_extractor(pipeline: str | None = None, settings: Settings | None = None
 __all__ = [
     "RULES_PIPELINE",
     "Extractor",
+    "ExtractorMismatch",
+    "ExtractorSpec",
     "batched",
     "build_rule_pipeline",
     "from_contract",
     "joined_text",
     "load_extractor",
     "load_pipeline",
+    "prepare_extractor",
+    "shared_extractor",
     "to_contract",
     "write_jsonl",
 ]
