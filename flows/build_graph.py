@@ -13,6 +13,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows.runners import completed_results, extraction_runner
 from kgbuild.extract import ExtractorSpec, batched, prepare_extractor, shared_extractor
@@ -26,7 +27,8 @@ from kgbuild.sinks.neo4j import LEDGER_FILE, LoadReport, load_graph, render_load
 from kgbuild.sinks.state import ExtractionPlan, corpus_fingerprint, save_batch
 from kgbuild.sources import FieldNames, ingest
 
-# Stage outputs are large in-memory objects: never hash or persist them as cache keys.
+# Stage outputs are large in-memory objects: never hash or persist them as cache keys. They are passed to tasks
+# `quote`d, so that Prefect does not walk them looking for futures (seconds per task on a corpus of thousands).
 stage = task(cache_policy=NO_CACHE, persist_result=False)
 io_stage = task(cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=1)
 
@@ -137,19 +139,20 @@ def build_graph_flow(
             checkpoint_batch(batch, out_dir)
             get_run_logger().info("event=extracted batch=%d/%d papers=%d", done, len(batches), len(batch))
     extractions = [x for batch in futures.result() for x in batch]  # raises the error of a failed batch
-    state = update_corpus(state, ingested, extractions)
+    state = update_corpus(quote(state), quote(ingested), quote(extractions))
     # A rerun over the same corpus (nothing new, nothing changed) rewrites nothing.
-    fingerprint, summary = check_up_to_date(out_dir, ingested, state, plan, settings)
+    fingerprint, summary = check_up_to_date(out_dir, quote(ingested), quote(state), quote(plan), settings)
     if summary is None or load_neo4j:
-        resolution = resolve_entities(state, settings)
-        graph = link_graph(state, resolution)
+        resolution = resolve_entities(quote(state), settings)
+        graph = link_graph(quote(state), quote(resolution))
     if summary is None:
-        summary = write_outputs(out_dir, ingested, state, resolution, graph, plan, fingerprint)
+        summary = write_outputs(out_dir, quote(ingested), quote(state), quote(resolution), quote(graph), quote(plan),
+                                fingerprint)
     # Published before the Neo4j load, so that the run's counts are on record even if the database is down.
     create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary),
                              description="Counts of the kgbuild build run")
     if load_neo4j:  # the database named by KGBUILD_NEO4J_URI; the password from env or a Prefect Secret block
-        report = load_into_neo4j(out_dir, graph, settings)
+        report = load_into_neo4j(out_dir, quote(graph), settings)
         create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary)
                                  + "\n" + render_load_markdown(report), description="Counts of the kgbuild build run")
     return summary

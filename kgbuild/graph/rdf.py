@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterator
-from dataclasses import astuple
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -260,7 +259,7 @@ def paper_graph_digests(graph: KnowledgeGraph) -> dict[str, str]:
         for node in nodes:
             h.update(repr((node.id, node.kind.value, sorted(node.properties.items()))).encode())
         for edge in index.edges.get(paper_id, []):
-            h.update(repr((edge.kind.value, edge.source, edge.target, astuple(edge.provenance))).encode())
+            h.update(repr((edge.kind.value, edge.source, edge.target, edge.provenance)).encode())
         digests[paper_id] = h.hexdigest()[:32]
     return digests
 

@@ -24,6 +24,13 @@ class EntityRegistry:
     keys: list[str] = field(default_factory=list)
     # replaced key -> the key that replaced it
     replaced: dict[str, str] = field(default_factory=dict)
+    # key -> its position in `keys`, kept in step with it (a corpus mints thousands of keys: no rescans)
+    _positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def _positions_now(self) -> dict[str, int]:
+        if len(self._positions) != len(self.keys):
+            self._positions = {key: i for i, key in enumerate(self.keys)}
+        return self._positions
 
     def current(self, key: str) -> str:
         while key in self.replaced:
@@ -32,8 +39,8 @@ class EntityRegistry:
 
     def assign(self, kind: EntityType, name: str, forms: set[str]) -> tuple[str, tuple[str, ...]]:
         """The key for an entity with these name forms, and the older keys it now replaces."""
-        order = {key: i for i, key in enumerate(self.keys)}
-        known = sorted({self.current(self.forms[f]) for f in forms if f in self.forms}, key=order.__getitem__)
+        known = sorted({self.current(self.forms[f]) for f in forms if f in self.forms},
+                       key=self._positions_now().__getitem__)
         if known:
             key = known[0]
             for old in known[1:]:
@@ -46,10 +53,11 @@ class EntityRegistry:
 
     def _mint(self, kind: EntityType, name: str) -> str:
         base = f"{kind.value.lower()}/{slug(name)}"
-        taken = set(self.keys)
+        taken = self._positions_now()
         key, n = base, 2
         while key in taken:  # another entity's name has the same slug ("ResNet" vs "resnet" after a split)
             key, n = f"{base}-{n}", n + 1
+        taken[key] = len(self.keys)
         self.keys.append(key)
         return key
 

@@ -66,10 +66,21 @@ class GraphStore:
                 grouped[q.graph_name.value].append(q)
             graphs = grouped
         before, existing = len(self._store), self.graph_names()
-        for name in [*graphs, *remove]:
+        for name in remove:
             if name in existing:
                 self._store.remove_graph(ox.NamedNode(name))
-        self._store.bulk_extend(q for qs in graphs.values() for q in qs)
+        added: list[ox.Quad] = []
+        for name, quads in graphs.items():
+            if name not in existing:
+                added.extend(quads)
+                continue
+            # Only the difference is written: a corpus-wide graph rewritten each run mostly stays as it was, and
+            # removing a whole graph from RocksDB costs more than reading it.
+            old, new = set(self.graph_quads(name)), set(quads)
+            for quad in old - new:
+                self._store.remove(quad)
+            added.extend(new - old)
+        self._store.bulk_extend(added)
         self._store.flush()
         replaced = sum(1 for name in graphs if name in existing)
         return StoreUpdate(replaced, len(graphs) - replaced, before, len(self._store))
