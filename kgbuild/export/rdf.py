@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,13 @@ def jsonld_context() -> dict[str, Any]:
     return {"@context": {"@version": 1.1, **dict(sorted(PREFIXES.items()))}}
 
 
-def _compact_iri(iri: str, prefixes: list[tuple[str, str]]) -> str:
-    for prefix, ns in prefixes:
+# Longest namespace first, so that kgr:graph/... is never written as a longer kgr-relative IRI of another.
+_BY_LENGTH = tuple(sorted(PREFIXES.items(), key=lambda pair: -len(pair[1])))
+
+
+@lru_cache(maxsize=1 << 16)  # a document repeats a few hundred predicates and classes, and every entity IRI
+def _compact_iri(iri: str) -> str:
+    for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns):
             rest = iri[len(ns):]
             # "prefix://..." would read as an absolute IRI, and an empty suffix as the bare prefix term.
@@ -41,27 +47,25 @@ def _compact_iri(iri: str, prefixes: list[tuple[str, str]]) -> str:
     return iri
 
 
-def _compact(value: Any, prefixes: list[tuple[str, str]]) -> Any:
+def _compact(value: Any) -> Any:
     if isinstance(value, list):
-        return [_compact(v, prefixes) for v in value]
+        return [_compact(v) for v in value]
     if not isinstance(value, dict):
         return value
     out = {}
     for key, item in value.items():
         if key in ("@id", "@type") and isinstance(item, str):
-            out[key] = _compact_iri(item, prefixes)
+            out[key] = _compact_iri(item)
         elif key.startswith("@"):
-            out[key] = _compact(item, prefixes)
+            out[key] = _compact(item)
         else:
-            out[_compact_iri(key, prefixes)] = _compact(item, prefixes)
+            out[_compact_iri(key)] = _compact(item)
     return out
 
 
 def write_jsonld(quads: Iterable[ox.Quad], path: Path) -> None:
     expanded = json.loads(ox.serialize(quads, format=ox.RdfFormat.JSON_LD))
-    # Longest namespace first, so that kgr:graph/... is never written as a longer kgr-relative IRI of another.
-    prefixes = sorted(PREFIXES.items(), key=lambda pair: -len(pair[1]))
-    document = {**jsonld_context(), "@graph": _compact(expanded, prefixes)}
+    document = {**jsonld_context(), "@graph": _compact(expanded)}
     path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
@@ -86,9 +90,8 @@ def serialise_chunk(quads: list[ox.Quad], fmt: str) -> bytes:
     """
     ordered = sorted(quads, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
     if fmt == "jsonld":
-        prefixes = sorted(PREFIXES.items(), key=lambda pair: -len(pair[1]))
         expanded = json.loads(ox.serialize(ordered, format=ox.RdfFormat.JSON_LD))
-        return ",".join(json.dumps(_compact(item, prefixes), ensure_ascii=False, separators=(",", ":"))
+        return ",".join(json.dumps(_compact(item), ensure_ascii=False, separators=(",", ":"))
                         for item in expanded).encode()
     rdf_format = RDF_FORMATS[fmt]
     items: list[ox.Quad] | list[ox.Triple] = ordered

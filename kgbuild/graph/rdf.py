@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection, Iterator
+from functools import lru_cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -64,6 +65,7 @@ PAPER_KINDS = (NodeKind.PAPER, NodeKind.CLAIM, NodeKind.RESULT)
 GRAPH_LAYOUT = "kgbuild-rdf-2"
 
 
+@lru_cache(maxsize=1 << 16)  # entity IRIs recur in every paper that mentions them
 def node_iri(node_id: str) -> str:
     """Readable, percent-safe IRI for a node id such as "method/low-rank-adaptation" or "paper/arxiv:2106.09685"."""
     return f"{KGR}{quote(node_id, safe='/:-._~%')}"
