@@ -5,11 +5,11 @@
 Abstracts are synthesised by recombining sentences of the bundled sample corpus and of CSAbstruct's train split
 (4 to 8 sentences each, a sample title, a date), written as JSONL listing files of 100 papers; the 1% new
 papers come as one more listing file, the nightly case. The three builds run one after another into the same
-output folder, each in a fresh process with the default settings. The times compared are the flow runs' (what
-a served deployment spends per run: its process and Prefect API are already up); each process also spends a
-fixed time on imports and on starting Prefect's temporary API server, reported apart. With --verify, a copy of
-the final folder without its store, export files and graph index is built again (every graph written and
-serialised anew from the same state) and its files are compared with the incrementally updated folder's.
+output folder, each in a fresh process with the default settings. The times compared are the flow runs' (with
+the process and a Prefect API already up); each process also spends a fixed time on imports and on starting
+Prefect's temporary API server, reported apart. With --verify, a copy of the final folder without its store,
+export files and graph index is built again (every graph written and serialised anew from the same state) and
+its files are compared with the incrementally updated folder's.
 Writes a section of docs/benchmarks.md.
 """
 
@@ -125,9 +125,10 @@ def main() -> None:
              "`bench/incremental.py`: synthesised abstracts (sentences of the sample corpus and CSAbstruct train",
              "recombined) in JSONL listing files of 100, built three times into one output folder with the",
              "default settings, each run in a fresh process on this machine (2 cores). Flow time is the flow",
-             "run's wall time, what a served deployment spends per run; the process time adds imports and the",
-             "start of Prefect's temporary API server, a constant of a one-off `kgbuild build`. The project's",
-             "bars: a no-change rerun ≤ 5% of the full build, a 1%-new rerun ≤ 10%.", "",
+             "run's wall time once its process is up; the process time adds imports and the start of Prefect's",
+             "temporary API server, the fixed cost of a one-off `kgbuild build` (a served deployment's runner",
+             "also starts each run in a fresh process, which pays the imports, 2-3 s, but not the server start).",
+             "The project's bars: a no-change rerun ≤ 5% of the full build, a 1%-new rerun ≤ 10%.", "",
              "| run | papers extracted | paper graphs written | flow time (s) | of full build | "
              "process time (s) | peak RSS (MiB) |",
              "|---|---:|---:|---:|---:|---:|---:|"]
