@@ -69,13 +69,10 @@ def write_jsonld(quads: Iterable[ox.Quad], path: Path) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
-# Formats whose documents are a header, then one chunk per named graph, then a footer: an output folder's export
-# files are updated by rewriting the chunks of changed graphs and copying the others.
-CHUNKED_FORMATS = ("ttl", "trig", "jsonld")
-
-
 def document_frame(fmt: str) -> tuple[bytes, bytes, bytes]:
-    """(header, separator between chunks, footer) of a chunked document in `fmt`."""
+    """(header, separator between chunks, footer) of a chunked document in `fmt` (ttl, trig or jsonld): a header,
+    one chunk per named graph, a footer, so that an output folder's export files are updated by rewriting the
+    chunks of changed graphs and copying the others."""
     if fmt == "jsonld":
         context = json.dumps(jsonld_context()["@context"], ensure_ascii=False, separators=(",", ":"))
         return f'{{"@context":{context},"@graph":['.encode(), b",", b"]}\n"
@@ -118,5 +115,4 @@ def write_rdf(quads: Iterable[ox.Quad], path: Path, fmt: str) -> None:
         ox.serialize(items, handle, format=rdf_format, prefixes=PREFIXES)
 
 
-__all__ = ["CHUNKED_FORMATS", "RDF_FORMATS", "document_frame", "jsonld_context", "serialise_chunk", "write_jsonld",
-           "write_rdf"]
+__all__ = ["RDF_FORMATS", "document_frame", "jsonld_context", "serialise_chunk", "write_jsonld", "write_rdf"]

@@ -67,22 +67,12 @@ class RdfUpdate:
     paper_graphs_unchanged: int
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _write_chunked(path: Path, fmt: str, graphs: list[str], fresh: dict[str, list[ox.Quad]],
                    previous: FileIndex | None, store: GraphStore) -> FileIndex:
     """Write `path` with a chunk per graph: made from `fresh` quads, else copied from the previous file."""
-    old = b""
-    if previous is not None and path.exists() and _file_sha256(path) == previous.sha256:
-        old = path.read_bytes()
-    else:
-        previous = None
+    old = path.read_bytes() if previous is not None and path.exists() else b""
+    if previous is not None and hashlib.sha256(old).hexdigest() != previous.sha256:
+        previous = None  # edited, truncated or missing since the last run wrote it: not a source of chunks
     header, separator, footer = document_frame(fmt)
     spans: dict[str, tuple[int, int]] = {}
     digest = hashlib.sha256()
