@@ -118,6 +118,9 @@ def _exit_code(papers: int, quarantined: int) -> int:
 
 def _run_build(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # A first run on a fresh Prefect home migrates the temporary server's database: on 2 busy cores that took
+    # longer than Prefect's 20 s default and failed the build before it started.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from flows.build_graph import build_graph_flow
     from kgbuild.sinks import render_text
 

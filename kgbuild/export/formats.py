@@ -29,9 +29,11 @@ def _graphml_type(values: Iterable[Any]) -> str:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return escape(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape(str(value))
+    return str(value)
 
 
 def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
@@ -45,6 +47,10 @@ def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
     for *_, data in graph.edges(keys=True, data=True):
         for name, value in data.items():
             edge_values.setdefault(name, []).append(value)
+    # Markup that repeats on every node and edge is made once.
+    opening = {scope: {name: f"<data key={quoteattr(f'{scope}.{name}')}>" for name in values}
+               for scope, values in (("node", node_values), ("edge", edge_values))}
+    ids = {node: quoteattr(str(node)) for node in graph.nodes}
     with path.open("w", encoding="utf-8", newline="\n") as out:
         out.write(GRAPHML_HEADER)
         for scope, values in (("node", node_values), ("edge", edge_values)):
@@ -52,13 +58,14 @@ def write_graphml(graph: nx.MultiDiGraph, path: Path) -> None:
                 out.write(f'<key id={quoteattr(f"{scope}.{name}")} for="{scope}" attr.name={quoteattr(name)} '
                           f'attr.type="{_graphml_type(values[name])}"/>\n')
         out.write('<graph edgedefault="directed">\n')
+        tags = opening["node"]
         for node, data in graph.nodes(data=True):
-            out.write(f"<node id={quoteattr(str(node))}>")
-            out.write("".join(f'<data key={quoteattr(f"node.{k}")}>{_text(v)}</data>' for k, v in data.items()))
+            out.write(f"<node id={ids[node]}>")
+            out.write("".join(f"{tags[k]}{_text(v)}</data>" for k, v in data.items()))
             out.write("</node>\n")
+        tags = opening["edge"]
         for source, target, key, data in graph.edges(keys=True, data=True):
-            out.write(f"<edge source={quoteattr(str(source))} target={quoteattr(str(target))} "
-                      f"id={quoteattr(str(key))}>")
-            out.write("".join(f'<data key={quoteattr(f"edge.{k}")}>{_text(v)}</data>' for k, v in data.items()))
+            out.write(f"<edge source={ids[source]} target={ids[target]} id={quoteattr(str(key))}>")
+            out.write("".join(f"{tags[k]}{_text(v)}</data>" for k, v in data.items()))
             out.write("</edge>\n")
         out.write("</graph>\n</graphml>\n")

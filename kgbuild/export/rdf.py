@@ -80,26 +80,59 @@ def document_frame(fmt: str) -> tuple[bytes, bytes, bytes]:
     return header.encode(), b"", b""
 
 
-def serialise_chunk(quads: list[ox.Quad], fmt: str) -> bytes:
+def _sorted(quads: list[ox.Quad]) -> list[ox.Quad]:
+    return sorted(quads, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
+
+
+def serialise_chunk(quads: list[ox.Quad], fmt: str, ordered: bool = False) -> bytes:
     """The quads of one named graph as a chunk of a `fmt` document (see `document_frame`).
 
-    Quads are sorted first, so that a chunk depends only on the set of quads, not on where they were read from.
+    Quads are sorted first (unless `ordered` says they already are), so that a chunk depends only on the set of
+    quads, not on where they were read from.
     """
-    ordered = sorted(quads, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
+    ordered_quads = quads if ordered else _sorted(quads)
     if fmt == "jsonld":
-        expanded = json.loads(ox.serialize(ordered, format=ox.RdfFormat.JSON_LD))
+        expanded = json.loads(ox.serialize(ordered_quads, format=ox.RdfFormat.JSON_LD))
         return ",".join(json.dumps(_compact(item), ensure_ascii=False, separators=(",", ":"))
                         for item in expanded).encode()
     rdf_format = RDF_FORMATS[fmt]
-    items: list[ox.Quad] | list[ox.Triple] = ordered
+    items: list[ox.Quad] | list[ox.Triple] = ordered_quads
     if not rdf_format.supports_datasets:
-        items = [ox.Triple(q.subject, q.predicate, q.object) for q in ordered]
+        items = [ox.Triple(q.subject, q.predicate, q.object) for q in ordered_quads]
     text = ox.serialize(items, format=rdf_format, prefixes=PREFIXES)
     # pyoxigraph writes every prefix before each chunk; the document's header declares them once.
     body = text.split(b"\n")
     while body and body[0].startswith(b"@prefix "):
         body.pop(0)
     return b"\n".join(body)
+
+
+@lru_cache(maxsize=64)
+def chunk_frame(fmt: str, graph: str) -> tuple[bytes, bytes, bytes]:
+    """(opening, separator, closing) of a named graph's chunk made of one piece per subject (`serialise_piece`):
+    opening + separator.join(pieces in subject order) + closing == `serialise_chunk` of all the graph's quads."""
+    if fmt == "jsonld":
+        return b'{"@id":' + json.dumps(_compact_iri(graph), ensure_ascii=False).encode() + b',"@graph":[', b",", b"]}"
+    if fmt == "trig":
+        probe = serialise_chunk([ox.Quad(ox.NamedNode(graph), ox.NamedNode(graph), ox.NamedNode(graph),
+                                         ox.NamedNode(graph))], fmt, ordered=True)
+        return probe[:probe.index(b"\n") + 1], b"", b"}\n"
+    return b"", b"", b""
+
+
+def serialise_piece(quads: list[ox.Quad], fmt: str, ordered: bool = False) -> bytes:
+    """The quads of one subject in one named graph, as a piece of that graph's chunk (see `chunk_frame`)."""
+    if fmt == "jsonld":
+        ordered_quads = quads if ordered else _sorted(quads)
+        (graph,) = json.loads(ox.serialize(ordered_quads, format=ox.RdfFormat.JSON_LD))
+        (item,) = graph["@graph"]
+        return json.dumps(_compact(item), ensure_ascii=False, separators=(",", ":")).encode()
+    chunk = serialise_chunk(quads, fmt, ordered)
+    if fmt == "trig":
+        opening, _, closing = chunk_frame(fmt, quads[0].graph_name.value)
+        assert chunk.startswith(opening) and chunk.endswith(closing), chunk[:200]
+        return chunk[len(opening):-len(closing)]
+    return chunk
 
 
 def write_rdf(quads: Iterable[ox.Quad], path: Path, fmt: str) -> None:
@@ -115,4 +148,5 @@ def write_rdf(quads: Iterable[ox.Quad], path: Path, fmt: str) -> None:
         ox.serialize(items, handle, format=rdf_format, prefixes=PREFIXES)
 
 
-__all__ = ["RDF_FORMATS", "document_frame", "jsonld_context", "serialise_chunk", "write_jsonld", "write_rdf"]
+__all__ = ["RDF_FORMATS", "chunk_frame", "document_frame", "jsonld_context", "serialise_chunk", "serialise_piece",
+           "write_jsonld", "write_rdf"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -213,39 +213,95 @@ def _paper_quads(t: _Terms, graph: KnowledgeGraph, paper_id: str, nodes: list[No
             yield ox.Quad(act, t.iri(PROV.wasAssociatedWith), t.iri(agent), g)
 
 
-def _corpus_quads(t: _Terms, graph: KnowledgeGraph, index: _PaperIndex) -> Iterator[ox.Quad]:
+class _CorpusUnit:
+    """What some quads of a corpus-wide graph are made from (an entity, a shared statement, an extractor), with
+    the subjects those quads have: an entity's node also writes the replaced IRIs it absorbed."""
+
+    __slots__ = ("graph", "key", "make", "subjects")
+
+    def __init__(self, graph: str, subjects: tuple[str, ...], key: str,
+                 make: Callable[[_Terms], Iterator[ox.Quad]]) -> None:
+        self.graph, self.subjects, self.key, self.make = graph, subjects, key, make
+
+
+def _corpus_units(graph: KnowledgeGraph, index: _PaperIndex) -> Iterator[_CorpusUnit]:
     """The graphs every run recomputes from the whole corpus: entities, shared statements, extractors."""
-    entities, statements, extractors = t.iri(ENTITIES_GRAPH), t.iri(STATEMENTS_GRAPH), t.iri(EXTRACTORS_GRAPH)
     for node in index.entities:
-        for s, p, o in _node_triples(t, node):
-            yield ox.Quad(s, p, o, entities)
-    rdf_type = t.iri(RDF.type)
+        subjects = (node_iri(node.id), *(node_iri(old) for old in list_property(node, "replaces")))
+
+        def entity(t: _Terms, node: Node = node) -> Iterator[ox.Quad]:
+            g = t.iri(ENTITIES_GRAPH)
+            for s, p, o in _node_triples(t, node):
+                yield ox.Quad(s, p, o, g)
+
+        yield _CorpusUnit(ENTITIES_GRAPH, subjects,
+                          repr((node.id, node.kind.value, node.label, sorted(node.properties.items()))), entity)
     # Support is a count over the whole corpus: kept here, not in the paper graphs, so that a new paper about
     # LoRA changes one statement's count instead of the graph of every paper that uses LoRA.
     for (kind, target), count in sorted(graph.support().items()):
-        st = t.iri(statement_iri(kind, target))
-        yield ox.Quad(st, rdf_type, t.iri(KG.SharedStatement), statements)
-        yield ox.Quad(st, t.iri(KG.predicate), t.iri(EDGE_PREDICATES[kind]), statements)
-        yield ox.Quad(st, t.iri(KG.object), t.iri(node_iri(target)), statements)
-        yield ox.Quad(st, t.iri(KG.support), t.lit(count), statements)
+        iri = statement_iri(kind, target)
+
+        def statement(t: _Terms, iri: str = iri, kind: EdgeKind = kind, target: str = target, count: int = count
+                      ) -> Iterator[ox.Quad]:
+            g, st = t.iri(STATEMENTS_GRAPH), t.iri(iri)
+            yield ox.Quad(st, t.iri(RDF.type), t.iri(KG.SharedStatement), g)
+            yield ox.Quad(st, t.iri(KG.predicate), t.iri(EDGE_PREDICATES[kind]), g)
+            yield ox.Quad(st, t.iri(KG.object), t.iri(node_iri(target)), g)
+            yield ox.Quad(st, t.iri(KG.support), t.lit(count), g)
+
+        yield _CorpusUnit(STATEMENTS_GRAPH, (iri,), repr((kind.value, target, count)), statement)
     agents = sorted({(_agent_iri(e.provenance), f"{e.provenance.extractor} {e.provenance.extractor_version}")
                      for e in graph.edges.values()})
     for agent, label in agents:
-        yield ox.Quad(t.iri(agent), rdf_type, t.iri(KG.Extractor), extractors)
-        yield ox.Quad(t.iri(agent), t.iri(RDFS.label), t.lit(label), extractors)
+
+        def extractor(t: _Terms, agent: str = agent, label: str = label) -> Iterator[ox.Quad]:
+            g = t.iri(EXTRACTORS_GRAPH)
+            yield ox.Quad(t.iri(agent), t.iri(RDF.type), t.iri(KG.Extractor), g)
+            yield ox.Quad(t.iri(agent), t.iri(RDFS.label), t.lit(label), g)
+
+        yield _CorpusUnit(EXTRACTORS_GRAPH, (agent,), repr((agent, label)), extractor)
 
 
-def graph_quads(graph: KnowledgeGraph, papers: Collection[str] | None = None) -> Iterator[ox.Quad]:
+def corpus_subject_digests(graph: KnowledgeGraph) -> dict[str, dict[str, str]]:
+    """For each corpus-wide graph, a digest of each subject's quads (graph IRI -> subject IRI -> hex), computed
+    from what the quads are made from: a new paper changes the support of a few statements and entities, and a
+    run rewrites only those subjects of these large graphs."""
+    keys: dict[str, dict[str, list[str]]] = {g: defaultdict(list) for g in CORPUS_GRAPHS}
+    for unit in _corpus_units(graph, _PaperIndex(graph)):
+        for subject in unit.subjects:
+            keys[unit.graph][subject].append(unit.key)
+    return {g: {subject: hashlib.sha256("\x00".join([GRAPH_LAYOUT, *sorted(parts)]).encode()).hexdigest()[:24]
+                for subject, parts in sorted(by_subject.items())}
+            for g, by_subject in keys.items()}
+
+
+def corpus_quads(graph: KnowledgeGraph, subjects: Mapping[str, Collection[str]] | None = None
+                 ) -> Iterator[ox.Quad]:
+    """The quads of the corpus-wide graphs; with `subjects` (graph IRI -> subject IRIs), only those subjects'."""
+    t = _Terms()
+    for unit in _corpus_units(graph, _PaperIndex(graph)):
+        if subjects is None:
+            yield from unit.make(t)
+            continue
+        wanted = subjects.get(unit.graph, ())
+        if any(s in wanted for s in unit.subjects):
+            yield from (q for q in unit.make(t) if q.subject.value in wanted)
+
+
+def graph_quads(graph: KnowledgeGraph, papers: Collection[str] | None = None, corpus_graphs: bool = True
+                ) -> Iterator[ox.Quad]:
     """The quads of the graph, in named graphs: one per paper, and the entities, statements and extractors graphs.
 
-    With `papers`, only those papers' graphs are made (with the three corpus graphs): what an incremental run
-    writes when the other papers' graphs are unchanged.
+    With `papers`, only those papers' graphs are made: what an incremental run writes when the other papers'
+    graphs are unchanged; `corpus_graphs=False` leaves out the three corpus-wide graphs (see `corpus_quads`).
     """
     t, index = _Terms(), _PaperIndex(graph)
     ids = index.nodes.keys() if papers is None else [p for p in index.nodes if p in papers]
     for paper_id in ids:
         yield from _paper_quads(t, graph, paper_id, index.nodes[paper_id], index.edges.get(paper_id, []))
-    yield from _corpus_quads(t, graph, index)
+    if corpus_graphs:
+        for unit in _corpus_units(graph, index):
+            yield from unit.make(t)
 
 
 def paper_graph_digests(graph: KnowledgeGraph) -> dict[str, str]:

@@ -103,7 +103,7 @@ def write_output_folder(out_dir: Path, ingested: IngestResult, state: CorpusStat
     write_graphml(to_networkx(graph), paths["graphml"])
     write_jsonl(extractions, paths["extractions"])
     write_quarantine(ingested.quarantined, paths["quarantine"])
-    summary = summarise(ingested, extractions, graph, triples=rdf.store.quads_after)
+    summary = summarise(ingested, extractions, graph, triples=rdf.quads)
     _run_counts(summary, ingested, plan)
     summary.corpus_papers = len(state.papers)
     summary.graphs_replaced = rdf.store.graphs_replaced

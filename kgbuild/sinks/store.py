@@ -19,10 +19,16 @@ from kgbuild.export.rdf import write_rdf
 
 @dataclass(frozen=True, slots=True)
 class StoreUpdate:
+    """What a write changed; counted from the quads written, since counting a store of millions takes a second."""
+
     graphs_replaced: int
     graphs_added: int
-    quads_before: int
-    quads_after: int
+    quads_removed: int
+    quads_added: int
+
+    def __add__(self, other: StoreUpdate) -> StoreUpdate:
+        return StoreUpdate(self.graphs_replaced + other.graphs_replaced, self.graphs_added + other.graphs_added,
+                           self.quads_removed + other.quads_removed, self.quads_added + other.quads_added)
 
 
 class StoreError(RuntimeError):
@@ -65,25 +71,46 @@ class GraphStore:
                     raise ValueError(f"quad outside a named graph: {q}")
                 grouped[q.graph_name.value].append(q)
             graphs = grouped
-        before, existing = len(self._store), self.graph_names()
+        existing = self.graph_names()
+        removed = 0
         for name in remove:
             if name in existing:
+                removed += sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
                 self._store.remove_graph(ox.NamedNode(name))
-        added: list[ox.Quad] = []
+        added: set[ox.Quad] = set()
         for name, quads in graphs.items():
             if name not in existing:
-                added.extend(quads)
+                added.update(quads)
                 continue
-            # Only the difference is written: a corpus-wide graph rewritten each run mostly stays as it was, and
+            # Only the difference is written: a graph rewritten with few changes mostly stays as it was, and
             # removing a whole graph from RocksDB costs more than reading it.
             old, new = set(self.graph_quads(name)), set(quads)
             for quad in old - new:
                 self._store.remove(quad)
-            added.extend(new - old)
+            removed += len(old - new)
+            added.update(new - old)
         self._store.bulk_extend(added)
         self._store.flush()
         replaced = sum(1 for name in graphs if name in existing)
-        return StoreUpdate(replaced, len(graphs) - replaced, before, len(self._store))
+        return StoreUpdate(replaced, len(graphs) - replaced, removed, len(added))
+
+    def replace_subjects(self, graph: str, subjects: Mapping[str, list[ox.Quad]], remove: Iterable[str] = ()
+                         ) -> StoreUpdate:
+        """Within one named graph, the quads given for each subject (subject IRI -> quads) replace that subject's
+        quads, and the subjects in `remove` lose theirs: a few subjects of a large graph change, the rest stay."""
+        g = ox.NamedNode(graph)
+        added: set[ox.Quad] = set()
+        removed = 0
+        for subject in [*subjects, *remove]:
+            old = set(self._store.quads_for_pattern(ox.NamedNode(subject), None, None, g))
+            new = set(subjects.get(subject, ()))
+            for quad in old - new:
+                self._store.remove(quad)
+            removed += len(old - new)
+            added.update(new - old)
+        self._store.bulk_extend(added)
+        self._store.flush()
+        return StoreUpdate(1, 0, removed, len(added))
 
     def graph_quads(self, graph: str) -> list[ox.Quad]:
         """The quads of one named graph."""
