@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -213,7 +213,8 @@ def _paper_quads(t: _Terms, graph: KnowledgeGraph, paper_id: str, nodes: list[No
             yield ox.Quad(act, t.iri(PROV.wasAssociatedWith), t.iri(agent), g)
 
 
-def _corpus_quads(t: _Terms, graph: KnowledgeGraph, index: _PaperIndex) -> Iterator[ox.Quad]:
+def _corpus_quads(t: _Terms, graph: KnowledgeGraph, index: _PaperIndex,
+                  support: Mapping[tuple[EdgeKind, str], int]) -> Iterator[ox.Quad]:
     """The graphs every run recomputes from the whole corpus: entities, shared statements, extractors."""
     entities, statements, extractors = t.iri(ENTITIES_GRAPH), t.iri(STATEMENTS_GRAPH), t.iri(EXTRACTORS_GRAPH)
     for node in index.entities:
@@ -222,7 +223,7 @@ def _corpus_quads(t: _Terms, graph: KnowledgeGraph, index: _PaperIndex) -> Itera
     rdf_type = t.iri(RDF.type)
     # Support is a count over the whole corpus: kept here, not in the paper graphs, so that a new paper about
     # LoRA changes one statement's count instead of the graph of every paper that uses LoRA.
-    for (kind, target), count in sorted(graph.support().items()):
+    for (kind, target), count in sorted(support.items()):
         st = t.iri(statement_iri(kind, target))
         yield ox.Quad(st, rdf_type, t.iri(KG.SharedStatement), statements)
         yield ox.Quad(st, t.iri(KG.predicate), t.iri(EDGE_PREDICATES[kind]), statements)
@@ -235,17 +236,27 @@ def _corpus_quads(t: _Terms, graph: KnowledgeGraph, index: _PaperIndex) -> Itera
         yield ox.Quad(t.iri(agent), t.iri(RDFS.label), t.lit(label), extractors)
 
 
-def graph_quads(graph: KnowledgeGraph, papers: Collection[str] | None = None) -> Iterator[ox.Quad]:
+def graph_quads(graph: KnowledgeGraph, papers: Collection[str] | None = None, *,
+                corpus: KnowledgeGraph | None = None) -> Iterator[ox.Quad]:
     """The quads of the graph, in named graphs: one per paper, and the entities, statements and extractors graphs.
 
     With `papers`, only those papers' graphs are made (with the three corpus graphs): what an incremental run
     writes when the other papers' graphs are unchanged.
+
+    With `corpus`, `graph` is a part of that graph (a subgraph export): corpus-wide values keep the corpus's
+    values instead of being recounted on the part (each shared statement's `kg:support`, the extraction activity
+    of a paper whose Paper node was left out), so the quads are a subset of the corpus's quads.
     """
     t, index = _Terms(), _PaperIndex(graph)
+    whole = corpus if corpus is not None else graph
     ids = index.nodes.keys() if papers is None else [p for p in index.nodes if p in papers]
     for paper_id in ids:
-        yield from _paper_quads(t, graph, paper_id, index.nodes[paper_id], index.edges.get(paper_id, []))
-    yield from _corpus_quads(t, graph, index)
+        yield from _paper_quads(t, whole, paper_id, index.nodes[paper_id], index.edges.get(paper_id, []))
+    support = graph.support()
+    if corpus is not None:
+        counts = corpus.support()
+        support = {key: counts[key] for key in support}
+    yield from _corpus_quads(t, graph, index, support)
 
 
 def paper_graph_digests(graph: KnowledgeGraph) -> dict[str, str]:
