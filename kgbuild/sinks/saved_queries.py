@@ -44,7 +44,7 @@ def sparql_node_refs(store: GraphStore, query: str, params: Mapping[str, str]) -
                 for name, v in params.items()}
     try:
         result = store.query(query, bindings)
-    except (SyntaxError, ValueError, OSError) as error:
+    except (SyntaxError, ValueError, OSError, RuntimeError) as error:
         raise ValueError(f"the SPARQL query failed: {error}") from None
     if not isinstance(result, ox.QuerySolutions):
         raise ValueError("a saved SPARQL query for a subgraph must be a SELECT query")
