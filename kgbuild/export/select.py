@@ -277,8 +277,11 @@ class Subgraph:
     def describe(self) -> str:
         """One line each for nodes and edges, with counts per kind."""
         nodes, edges = self.counts()
-        return (f"{len(self.graph.nodes)} nodes ({', '.join(f'{k} {n}' for k, n in nodes.items()) or 'none'})\n"
-                f"{len(self.graph.edges)} edges ({', '.join(f'{k} {n}' for k, n in edges.items()) or 'none'})")
+        lines = []
+        for what, total, per_kind in (("node", len(self.graph.nodes), nodes), ("edge", len(self.graph.edges), edges)):
+            kinds = ", ".join(f"{k} {n}" for k, n in per_kind.items()) or "none"
+            lines.append(f"{total} {what}{'' if total == 1 else 's'} ({kinds})")
+        return "\n".join(lines)
 
 
 def known_nodes(index: GraphIndex, refs: Iterable[str]) -> list[str]:
@@ -318,6 +321,8 @@ def select_subgraph(graph_or_index: KnowledgeGraph | GraphIndex, query: Subgraph
         if node is None:
             raise SelectionError(f"no node with id or IRI {ref!r} in the graph")
         seeds[node] = None
+        if nodes[node].kind in ENTITY_KINDS:
+            entity_seeds.add(node)
     if query.text is not None:
         seeds.update((pid, None) for pid in index.papers_matching(query.text))
 
