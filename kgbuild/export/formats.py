@@ -73,7 +73,8 @@ GEXF_RENAMED = {"start": "span_start", "end": "span_end"}
 
 def write_gexf(graph: nx.MultiDiGraph, path: Path) -> None:
     """GEXF 1.2 (Gephi) with typed attributes; `start`/`end` become `span_start`/`span_end` (GEXF_RENAMED).
-    `nx.read_gexf(path)` reads it back as a MultiDiGraph with the same types and edge keys."""
+    `nx.read_gexf(path)` reads it back with the same types (edge keys as `networkx_key` when no two edges join the
+    same nodes). The one exception to determinism here: networkx writes the day's date as `lastmodifieddate`."""
     renamed = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
         renamed.add_node(node, **{GEXF_RENAMED.get(k, k): v for k, v in data.items()})
