@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from kgbuild import __version__
@@ -77,11 +78,34 @@ def _parser() -> argparse.ArgumentParser:
                         help="bind ?NAME to a value: <iri>, or a string (repeatable)")
     sparql.add_argument("--results", choices=("tsv", "csv", "json"), default="tsv", help="SELECT result format")
 
-    export = sub.add_parser("export", help="write an output folder's graph in one format")
+    export = sub.add_parser("export", help="write an output folder's graph, or a subgraph of it, in one format",
+                            description="With no selection flag, the whole graph: ttl, nt, trig, nq, jsonld from "
+                                        "the RDF store, neo4j-csv for neo4j-admin, graphml, gexf, json, csv from "
+                                        "the graph. With selection flags, the subgraph they select (formats "
+                                        "graphml, gexf, json, csv, ttl, jsonld); see README 'Subgraph exports'.")
     export.add_argument("store", type=Path, metavar="DIR", help="output folder of kgbuild build")
-    export.add_argument("--format", required=True, choices=("ttl", "nt", "trig", "nq", "jsonld", "neo4j-csv"),
-                        help="an RDF serialisation of the store, or neo4j-csv: CSVs and import.sh for neo4j-admin")
+    export.add_argument("--format", required=True,
+                        choices=("ttl", "nt", "trig", "nq", "jsonld", "neo4j-csv", "graphml", "gexf", "json", "csv"),
+                        help="an RDF serialisation, neo4j-csv (CSVs and import.sh for neo4j-admin), graphml, gexf, "
+                             "json (networkx node-link) or csv (a folder: nodes.csv, edges.csv)")
     export.add_argument("--out", required=True, type=Path, metavar="FILE|DIR")
+    select = export.add_argument_group("subgraph selection")
+    select.add_argument("--entity", action="append", default=[], metavar="NAME",
+                        help="seed entity: name, alias, node id or IRI (repeatable)")
+    select.add_argument("--hops", type=int, default=1, help="hops from the seeds, both directions (default 1)")
+    select.add_argument("--types", metavar="KIND,...", help="node kinds to keep, e.g. Method,Dataset (Papers "
+                                                             "linking two kept nodes stay)")
+    select.add_argument("--edge-types", metavar="KIND,...", help="edge kinds to follow and keep, e.g. USES,PROPOSES")
+    select.add_argument("--since", metavar="DATE", help="papers dated from this ISO year, year-month or date")
+    select.add_argument("--until", metavar="DATE", help="papers dated up to this ISO year, year-month or date")
+    select.add_argument("--min-confidence", type=float, metavar="X", help="drop edges, claims, results under X")
+    select.add_argument("--min-support", type=int, metavar="N", help="drop entities named by fewer than N papers")
+    select.add_argument("--text", help="seed the papers whose title or abstract contains this text")
+    select.add_argument("--sparql", type=Path, metavar="FILE.rq", help="seed the nodes a SPARQL SELECT returns")
+    select.add_argument("--cypher", type=Path, metavar="FILE.cypher",
+                        help="seed the nodes (or `id` values) a Cypher query returns on Neo4j (KGBUILD_NEO4J_URI)")
+    select.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="a parameter of the saved query (repeatable; <iri> for a SPARQL IRI)")
 
     load = sub.add_parser("load", help="load an output folder's graph into a database")
     load.add_argument("target", choices=("neo4j",))
@@ -252,7 +276,44 @@ def _run_sparql(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SELECTION_FLAGS = ("entity", "types", "edge_types", "since", "until", "min_confidence", "min_support", "text",
+                   "sparql", "cypher", "param")
+
+
+def _kinds(text: str | None) -> tuple[str, ...] | None:
+    return tuple(k.strip() for k in text.split(",") if k.strip()) if text else None
+
+
+def _run_subgraph_export(args: argparse.Namespace) -> int:
+    from kgbuild.export.select import GraphIndex, SubgraphQuery, select_subgraph
+    from kgbuild.export.subgraph import SUBGRAPH_FORMATS, write_subgraph
+    from kgbuild.sinks import folder_graph
+    from kgbuild.sinks.saved_queries import saved_query_seeds
+
+    if args.format not in SUBGRAPH_FORMATS:
+        raise ValueError(f"--format {args.format} is a whole-store format; a subgraph is written as one of "
+                         f"{', '.join(SUBGRAPH_FORMATS)}")
+    query = SubgraphQuery(entities=tuple(args.entity), hops=args.hops, node_kinds=_kinds(args.types),
+                          edge_kinds=_kinds(args.edge_types), since=args.since, until=args.until,
+                          min_confidence=args.min_confidence, min_support=args.min_support, text=args.text)
+    index = GraphIndex(folder_graph(args.store, _curated(None)))
+    seeds = saved_query_seeds(index, args.store, args.sparql, args.cypher, args.param)
+    if seeds is not None:
+        query = replace(query, node_ids=tuple(seeds))
+    subgraph = select_subgraph(index, query)
+    files = write_subgraph(subgraph, args.out, args.format)
+    print(f"kgbuild: selected {subgraph.describe()}".replace("\n", "\n         "))
+    print(f"kgbuild: {args.format} written to {', '.join(str(f) for f in files)}")
+    return EXIT_OK
+
+
 def _run_export(args: argparse.Namespace) -> int:
+    if any(getattr(args, name) for name in SELECTION_FLAGS) or args.format in ("graphml", "gexf", "json", "csv"):
+        try:
+            return _run_subgraph_export(args)
+        except (ValueError, FileNotFoundError) as error:
+            print(f"kgbuild: export: {error}", file=sys.stderr)
+            return EXIT_USAGE
     if args.format == "neo4j-csv":
         from kgbuild.export.neo4j_csv import write_neo4j_csv
         from kgbuild.sinks import folder_graph

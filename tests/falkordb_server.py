@@ -82,10 +82,13 @@ class NativeRunner:
     def read(self, statement: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return self._run(statement, rows)
 
-    def _run(self, statement: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        result = self.graph.query(statement, {"rows": rows})
+    def query(self, statement: str, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+        result = self.graph.query(statement, dict(parameters))
         names = [column[1] for column in result.header or []]
         return [dict(zip(names, row, strict=True)) for row in result.result_set]
+
+    def _run(self, statement: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return self.query(statement, {"rows": rows})
 
 
 def counts(graph: Any) -> tuple[dict[str, int], dict[str, int]]:

@@ -224,7 +224,8 @@ class _CorpusUnit:
         self.graph, self.subjects, self.key, self.make = graph, subjects, key, make
 
 
-def _corpus_units(graph: KnowledgeGraph, index: _PaperIndex) -> Iterator[_CorpusUnit]:
+def _corpus_units(graph: KnowledgeGraph, index: _PaperIndex,
+                  support: Mapping[tuple[EdgeKind, str], int] | None = None) -> Iterator[_CorpusUnit]:
     """The graphs every run recomputes from the whole corpus: entities, shared statements, extractors."""
     for node in index.entities:
         subjects = (node_iri(node.id), *(node_iri(old) for old in list_property(node, "replaces")))
@@ -238,7 +239,7 @@ def _corpus_units(graph: KnowledgeGraph, index: _PaperIndex) -> Iterator[_Corpus
                           repr((node.id, node.kind.value, node.label, sorted(node.properties.items()))), entity)
     # Support is a count over the whole corpus: kept here, not in the paper graphs, so that a new paper about
     # LoRA changes one statement's count instead of the graph of every paper that uses LoRA.
-    for (kind, target), count in sorted(graph.support().items()):
+    for (kind, target), count in sorted((graph.support() if support is None else support).items()):
         iri = statement_iri(kind, target)
 
         def statement(t: _Terms, iri: str = iri, kind: EdgeKind = kind, target: str = target, count: int = count
@@ -288,19 +289,28 @@ def corpus_quads(graph: KnowledgeGraph, subjects: Mapping[str, Collection[str]] 
             yield from (q for q in unit.make(t) if q.subject.value in wanted)
 
 
-def graph_quads(graph: KnowledgeGraph, papers: Collection[str] | None = None, corpus_graphs: bool = True
-                ) -> Iterator[ox.Quad]:
+def graph_quads(graph: KnowledgeGraph, papers: Collection[str] | None = None, corpus_graphs: bool = True, *,
+                corpus: KnowledgeGraph | None = None) -> Iterator[ox.Quad]:
     """The quads of the graph, in named graphs: one per paper, and the entities, statements and extractors graphs.
 
     With `papers`, only those papers' graphs are made: what an incremental run writes when the other papers'
     graphs are unchanged; `corpus_graphs=False` leaves out the three corpus-wide graphs (see `corpus_quads`).
+
+    With `corpus`, `graph` is a part of that graph (a subgraph export): corpus-wide values keep the corpus's
+    values instead of being recounted on the part (each shared statement's `kg:support`, the extraction activity
+    of a paper whose Paper node was left out), so the quads are a subset of the corpus's quads.
     """
     t, index = _Terms(), _PaperIndex(graph)
+    whole = corpus if corpus is not None else graph
     ids = index.nodes.keys() if papers is None else [p for p in index.nodes if p in papers]
     for paper_id in ids:
-        yield from _paper_quads(t, graph, paper_id, index.nodes[paper_id], index.edges.get(paper_id, []))
+        yield from _paper_quads(t, whole, paper_id, index.nodes[paper_id], index.edges.get(paper_id, []))
     if corpus_graphs:
-        for unit in _corpus_units(graph, index):
+        support = graph.support()
+        if corpus is not None:
+            counts = corpus.support()
+            support = {key: counts[key] for key in support}
+        for unit in _corpus_units(graph, index, support):
             yield from unit.make(t)
 
 

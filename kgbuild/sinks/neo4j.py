@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,6 +259,11 @@ class BoltRunner:
     def read(self, statement: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         with self.driver.session(database=self.database) as session:
             return session.execute_read(_run, statement, rows)
+
+    def query(self, statement: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """A read-only statement with named parameters (a saved query), its records as dicts."""
+        with self.driver.session(database=self.database) as session:
+            return session.execute_read(lambda tx: tx.run(statement, dict(parameters)).data())
 
 
 def _run(tx: Any, statement: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
