@@ -27,7 +27,8 @@ LOWER_IS_BETTER_WORDS = frozenset({
     "error", "errors", "loss", "perplexity", "ppl", "wer", "cer", "ter", "fid", "kid", "latency", "mse", "mae",
     "rmse", "eer", "bpc", "bpd", "runtime", "time", "memory", "distance", "regret",
 })
-_NUMBER = re.compile(r"[-+\u2212]?\d+(?:,\d{3})*(?:\.\d+)?|[-+\u2212]?\.\d+")
+# A sign only where it cannot be a hyphen ("top-1" is 1, not -1).
+_NUMBER = re.compile(r"(?<![\w.])[-+\u2212]?(?:\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)|\d+(?:,\d{3})*(?:\.\d+)?")
 _DATE = re.compile(r"(?:(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?|--(?P<md>\d{2})(?:-\d{2})?)")
 
 
