@@ -1,6 +1,8 @@
 """Export stage: graph serialisations for other tools, shared by sinks and subgraph exports.
 
-GraphML for networkx and graph tools; Turtle, N-Triples, TriG, N-Quads and JSON-LD for RDF tools.
+GraphML for networkx and graph tools; Turtle, N-Triples, TriG, N-Quads and JSON-LD for RDF tools. `analytics`
+(centrality, communities, co-occurrence, trends, leaderboards) and `report` (the offline HTML report) work on the
+networkx form of any graph or subgraph; they are imported from their modules, as they pull in scipy and matplotlib.
 """
 
 from kgbuild.export.formats import write_graphml
