@@ -153,11 +153,12 @@ def graph_elements(graph: nx.MultiDiGraph, nodes: Iterable[str], community: dict
     return {"nodes": elements_nodes, "edges": edges}
 
 
-def _write_csv(path: Path, rows: Sequence[Any], header: Sequence[str] | None = None) -> None:
+def _write_csv(path: Path, rows: Sequence[Any]) -> None:
+    """Typed rows as CSV, one column per field; tuples (paper ids, members, counts) joined with "; "."""
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         dicts = [asdict(r) for r in rows]
-        names = list(header or (dicts[0].keys() if dicts else []))
+        names = list(dicts[0].keys() if dicts else [])
         writer.writerow(names)
         for row in dicts:
             writer.writerow(["; ".join(map(str, v)) if isinstance(v, tuple | list) else v for v in
@@ -189,15 +190,15 @@ def write_trend_plot(trends: Sequence[EntityTrend], path: Path, *, granularity: 
     dated = sorted((t for t in trends if t.counts), key=lambda t: (-sum(n for _, n in t.counts), t.label, t.id))[:top]
     if not dated:
         return False
+    # A Figure of its own, not pyplot: no global backend or figure state changes in the caller's process.
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     periods = sorted({p for t in dated for p, _ in t.counts})
     axis = _periods(periods[0], periods[-1], granularity)
     with matplotlib.rc_context({"svg.hashsalt": "kgbuild", "svg.fonttype": "path", "font.size": 10}):
-        fig, ax = plt.subplots(figsize=(9, 4.2), layout="constrained")
+        fig = Figure(figsize=(9, 4.2), layout="constrained")
+        ax = fig.subplots()
         for trend in dated:
             counts = dict(trend.counts)
             ax.plot(range(len(axis)), [counts.get(p, 0) for p in axis], marker="o", linewidth=1.6,
@@ -212,7 +213,6 @@ def write_trend_plot(trends: Sequence[EntityTrend], path: Path, *, granularity: 
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
         ax.set_title("Papers naming each entity, by publication date")
         fig.savefig(path, format="svg", metadata={"Date": None})
-        plt.close(fig)
     return True
 
 
