@@ -130,7 +130,7 @@ def test_neighbourhood_report_renders_offline_in_chromium(seed_graph, browser, t
     assert page.locator("#cap-note").inner_text() == "All 58 nodes are drawn."
 
     # Tapping a node shows its properties (aliases as the graph holds them).
-    page.evaluate(f"kgbuildReport.cy.$id('{lora}').select().emit('tap')")
+    page.evaluate(f"void kgbuildReport.cy.$id('{lora}').select().emit('tap')")  # void: not serialised
     details = page.locator("#details").inner_text()
     assert "low-rank adaptation" in details and "LoRA | Low-Rank Adaptation" in details
     assert re.search(r"papers\s+3\b", details)
@@ -196,7 +196,7 @@ def test_text_from_papers_is_escaped_everywhere(browser, tmp_path):
     page = opened.page
     assert page.title() == HOSTILE
     assert page.evaluate("kgbuildReport.cy.$id('method/x').data('label')") == HOSTILE
-    page.evaluate("kgbuildReport.cy.$id('method/x').emit('tap')")
+    page.evaluate("void kgbuildReport.cy.$id('method/x').emit('tap')")
     assert page.evaluate("document.querySelector('#details h3').textContent") == HOSTILE
     assert page.locator("#details b").count() == 0
     assert_clean(opened)  # includes: no alert dialog
