@@ -107,6 +107,13 @@ def _parser() -> argparse.ArgumentParser:
     select.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                         help="a parameter of the saved query (repeatable; <iri> for a SPARQL IRI)")
 
+    report = sub.add_parser("report", help="write a visual HTML report of an output folder's graph (works offline)")
+    report.add_argument("store", type=Path, metavar="DIR", help="output folder of kgbuild build")
+    report.add_argument("--out", required=True, type=Path, metavar="OUTDIR", help="folder for index.html and its files")
+    report.add_argument("--title", help="page title (default: the output folder's name)")
+    report.add_argument("--max-nodes", type=int, metavar="N",
+                        help="draw at most N nodes, the best connected (default: 250); the tables cover all")
+
     load = sub.add_parser("load", help="load an output folder's graph into a database")
     load.add_argument("target", choices=("neo4j",))
     load.add_argument("--from", dest="source", required=True, type=Path, metavar="DIR",
@@ -327,6 +334,25 @@ def _run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_report(args: argparse.Namespace) -> int:
+    from kgbuild.export.report import write_report
+    from kgbuild.graph.convert import to_networkx
+    from kgbuild.sinks import folder_graph
+
+    if args.max_nodes is not None and args.max_nodes < 1:
+        print(f"kgbuild: --max-nodes {args.max_nodes}: expected a positive number of nodes", file=sys.stderr)
+        return EXIT_USAGE
+    graph = to_networkx(folder_graph(args.store))
+    title = args.title or f"kgbuild report: {args.store.resolve().name}"
+    options = {"max_nodes": args.max_nodes} if args.max_nodes else {}
+    summary = write_report(graph, args.out, title=title, **options)
+    drawn = "all" if summary.nodes_drawn == summary.nodes_total else f"{summary.nodes_drawn:,} of"
+    print(f"kgbuild: report written to {summary.index} ({drawn} {summary.nodes_total:,} nodes drawn; "
+          f"{summary.entities:,} entities, {summary.communities} communities, "
+          f"{summary.leaderboard_rows} leaderboard rows)")
+    return EXIT_OK
+
+
 def _curated(path: Path | None) -> list:
     from kgbuild.resolve import load_aliases
     from kgbuild.settings import Settings
@@ -359,7 +385,8 @@ def _run_neo4j(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"build": _run_build, "serve": _run_serve, "extract": _run_extract, "eval": _run_eval, "train": _run_train,
-            "sparql": _run_sparql, "export": _run_export, "load": _run_load, "neo4j": _run_neo4j}
+            "sparql": _run_sparql, "export": _run_export, "report": _run_report, "load": _run_load,
+            "neo4j": _run_neo4j}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -128,3 +128,26 @@ def test_export_writes_n_quads_from_the_store(seed_build, tmp_path):
     assert done.returncode == 0, done.stderr
     dataset = rdflib.Dataset().parse(target, format="nquads")
     assert len(set(dataset.quads())) == summary.triples
+
+
+def test_report_writes_an_offline_page_of_the_whole_graph(seed_build, tmp_path):
+    out, summary = seed_build
+    target = tmp_path / "report"
+    done = kgbuild("report", str(out), "--out", str(target), "--title", "Seed <corpus>", "--max-nodes", "100")
+    assert done.returncode == 0, done.stderr
+    nodes = sum(summary.nodes.values())
+    assert re.fullmatch(rf"kgbuild: report written to {re.escape(str(target / 'index.html'))} \(\d+ of {nodes:,} "
+                        r"nodes drawn; 2,673 entities, \d+ communities, 22 leaderboard rows\)\n", done.stdout)
+    page = (target / "index.html").read_text(encoding="utf-8")
+    assert "<title>Seed &lt;corpus&gt;</title>" in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched from the network
+    assert (target / "vendor" / "cytoscape.min.js").stat().st_size > 400_000
+    assert (target / "trends.svg").is_file()
+
+
+def test_report_reports_a_missing_folder_and_a_bad_node_cap(tmp_path):
+    done = kgbuild("report", str(tmp_path), "--out", str(tmp_path / "report"))
+    assert done.returncode == 1
+    assert f"{tmp_path}: no kgbuild output folder here" in done.stderr
+    done = kgbuild("report", str(tmp_path), "--out", str(tmp_path / "report"), "--max-nodes", "0")
+    assert (done.returncode, done.stderr.strip()) == (2, "kgbuild: --max-nodes 0: expected a positive number of nodes")

@@ -1,7 +1,9 @@
 """Export stage: graph serialisations for other tools, shared by sinks and subgraph exports.
 
 GraphML, GEXF, node-link JSON and CSV for networkx, Gephi and pandas; Turtle, N-Triples, TriG, N-Quads and JSON-LD
-for RDF tools; `select_subgraph` for the part of a graph a query asks for.
+for RDF tools; `select_subgraph` for the part of a graph a query asks for. `analytics` (centrality, communities,
+co-occurrence, trends, leaderboards) and `report` (the offline HTML report) work on the networkx form of any graph
+or subgraph; they are imported from their modules, as they pull in scipy and matplotlib.
 """
 
 from kgbuild.export.formats import write_csv_tables, write_gexf, write_graphml, write_node_link_json
