@@ -19,6 +19,26 @@ from kgbuild import __version__
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 
+def _selection_flags(parser: argparse.ArgumentParser) -> None:
+    select = parser.add_argument_group("subgraph selection (see README 'Subgraph exports')")
+    select.add_argument("--entity", action="append", default=[], metavar="NAME",
+                        help="seed entity: name, alias, node id or IRI (repeatable)")
+    select.add_argument("--hops", type=int, default=1, help="hops from the seeds, both directions (default 1)")
+    select.add_argument("--types", metavar="KIND,...", help="node kinds to keep, e.g. Method,Dataset (Papers "
+                                                             "linking two kept nodes stay)")
+    select.add_argument("--edge-types", metavar="KIND,...", help="edge kinds to follow and keep, e.g. USES,PROPOSES")
+    select.add_argument("--since", metavar="DATE", help="papers dated from this ISO year, year-month or date")
+    select.add_argument("--until", metavar="DATE", help="papers dated up to this ISO year, year-month or date")
+    select.add_argument("--min-confidence", type=float, metavar="X", help="drop edges, claims, results under X")
+    select.add_argument("--min-support", type=int, metavar="N", help="drop entities named by fewer than N papers")
+    select.add_argument("--text", help="seed the papers whose title or abstract contains this text")
+    select.add_argument("--sparql", type=Path, metavar="FILE.rq", help="seed the nodes a SPARQL SELECT returns")
+    select.add_argument("--cypher", type=Path, metavar="FILE.cypher",
+                        help="seed the nodes (or `id` values) a Cypher query returns on Neo4j (KGBUILD_NEO4J_URI)")
+    select.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="a parameter of the saved query (repeatable; <iri> for a SPARQL IRI)")
+
+
 def _parser() -> argparse.ArgumentParser:
     from kgbuild.sources import FORMATS
 
@@ -89,23 +109,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="an RDF serialisation, neo4j-csv (CSVs and import.sh for neo4j-admin), graphml, gexf, "
                              "json (networkx node-link) or csv (a folder: nodes.csv, edges.csv)")
     export.add_argument("--out", required=True, type=Path, metavar="FILE|DIR")
-    select = export.add_argument_group("subgraph selection")
-    select.add_argument("--entity", action="append", default=[], metavar="NAME",
-                        help="seed entity: name, alias, node id or IRI (repeatable)")
-    select.add_argument("--hops", type=int, default=1, help="hops from the seeds, both directions (default 1)")
-    select.add_argument("--types", metavar="KIND,...", help="node kinds to keep, e.g. Method,Dataset (Papers "
-                                                             "linking two kept nodes stay)")
-    select.add_argument("--edge-types", metavar="KIND,...", help="edge kinds to follow and keep, e.g. USES,PROPOSES")
-    select.add_argument("--since", metavar="DATE", help="papers dated from this ISO year, year-month or date")
-    select.add_argument("--until", metavar="DATE", help="papers dated up to this ISO year, year-month or date")
-    select.add_argument("--min-confidence", type=float, metavar="X", help="drop edges, claims, results under X")
-    select.add_argument("--min-support", type=int, metavar="N", help="drop entities named by fewer than N papers")
-    select.add_argument("--text", help="seed the papers whose title or abstract contains this text")
-    select.add_argument("--sparql", type=Path, metavar="FILE.rq", help="seed the nodes a SPARQL SELECT returns")
-    select.add_argument("--cypher", type=Path, metavar="FILE.cypher",
-                        help="seed the nodes (or `id` values) a Cypher query returns on Neo4j (KGBUILD_NEO4J_URI)")
-    select.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                        help="a parameter of the saved query (repeatable; <iri> for a SPARQL IRI)")
+    _selection_flags(export)
 
     report = sub.add_parser("report", help="write a visual HTML report of an output folder's graph (works offline)")
     report.add_argument("store", type=Path, metavar="DIR", help="output folder of kgbuild build")
@@ -113,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--title", help="page title (default: the output folder's name)")
     report.add_argument("--max-nodes", type=int, metavar="N",
                         help="draw at most N nodes, the best connected (default: 250); the tables cover all")
+    _selection_flags(report)
 
     load = sub.add_parser("load", help="load an output folder's graph into a database")
     load.add_argument("target", choices=("neo4j",))
@@ -287,19 +292,20 @@ SELECTION_FLAGS = ("entity", "types", "edge_types", "since", "until", "min_confi
                    "sparql", "cypher", "param")
 
 
+def _has_selection(args: argparse.Namespace) -> bool:
+    return any(getattr(args, name) for name in SELECTION_FLAGS)
+
+
 def _kinds(text: str | None) -> tuple[str, ...] | None:
     return tuple(k.strip() for k in text.split(",") if k.strip()) if text else None
 
 
-def _run_subgraph_export(args: argparse.Namespace) -> int:
+def _selected(args: argparse.Namespace):
+    """The subgraph an export or report's selection flags select from the output folder's graph."""
     from kgbuild.export.select import GraphIndex, SubgraphQuery, select_subgraph
-    from kgbuild.export.subgraph import SUBGRAPH_FORMATS, write_subgraph
     from kgbuild.sinks import folder_graph
     from kgbuild.sinks.saved_queries import saved_query_seeds
 
-    if args.format not in SUBGRAPH_FORMATS:
-        raise ValueError(f"--format {args.format} is a whole-store format; a subgraph is written as one of "
-                         f"{', '.join(SUBGRAPH_FORMATS)}")
     query = SubgraphQuery(entities=tuple(args.entity), hops=args.hops, node_kinds=_kinds(args.types),
                           edge_kinds=_kinds(args.edge_types), since=args.since, until=args.until,
                           min_confidence=args.min_confidence, min_support=args.min_support, text=args.text)
@@ -307,7 +313,16 @@ def _run_subgraph_export(args: argparse.Namespace) -> int:
     seeds = saved_query_seeds(index, args.store, args.sparql, args.cypher, args.param)
     if seeds is not None:
         query = replace(query, node_ids=tuple(seeds))
-    subgraph = select_subgraph(index, query)
+    return select_subgraph(index, query)
+
+
+def _run_subgraph_export(args: argparse.Namespace) -> int:
+    from kgbuild.export.subgraph import SUBGRAPH_FORMATS, write_subgraph
+
+    if args.format not in SUBGRAPH_FORMATS:
+        raise ValueError(f"--format {args.format} is a whole-store format; a subgraph is written as one of "
+                         f"{', '.join(SUBGRAPH_FORMATS)}")
+    subgraph = _selected(args)
     files = write_subgraph(subgraph, args.out, args.format)
     print(f"kgbuild: selected {subgraph.describe()}".replace("\n", "\n         "))
     print(f"kgbuild: {args.format} written to {', '.join(str(f) for f in files)}")
@@ -315,7 +330,7 @@ def _run_subgraph_export(args: argparse.Namespace) -> int:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    if any(getattr(args, name) for name in SELECTION_FLAGS) or args.format in ("graphml", "gexf", "json", "csv"):
+    if _has_selection(args) or args.format in ("graphml", "gexf", "json", "csv"):
         try:
             return _run_subgraph_export(args)
         except (ValueError, FileNotFoundError) as error:
@@ -336,16 +351,25 @@ def _run_export(args: argparse.Namespace) -> int:
 
 def _run_report(args: argparse.Namespace) -> int:
     from kgbuild.export.report import write_report
-    from kgbuild.graph.convert import to_networkx
-    from kgbuild.sinks import folder_graph
 
     if args.max_nodes is not None and args.max_nodes < 1:
         print(f"kgbuild: --max-nodes {args.max_nodes}: expected a positive number of nodes", file=sys.stderr)
         return EXIT_USAGE
-    graph = to_networkx(folder_graph(args.store))
+    if _has_selection(args):
+        try:
+            subgraph = _selected(args)
+        except ValueError as error:
+            print(f"kgbuild: report: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        graph, seeds = subgraph.networkx(), subgraph.seeds
+    else:
+        from kgbuild.graph.convert import to_networkx
+        from kgbuild.sinks import folder_graph
+
+        graph, seeds = to_networkx(folder_graph(args.store, _curated(None))), ()
     title = args.title or f"kgbuild report: {args.store.resolve().name}"
     options = {"max_nodes": args.max_nodes} if args.max_nodes else {}
-    summary = write_report(graph, args.out, title=title, **options)
+    summary = write_report(graph, args.out, title=title, seeds=seeds, **options)
     drawn = "all" if summary.nodes_drawn == summary.nodes_total else f"{summary.nodes_drawn:,} of"
     print(f"kgbuild: report written to {summary.index} ({drawn} {summary.nodes_total:,} nodes drawn; "
           f"{summary.entities:,} entities, {summary.communities} communities, "

@@ -145,6 +145,18 @@ def test_report_writes_an_offline_page_of_the_whole_graph(seed_build, tmp_path):
     assert (target / "trends.svg").is_file()
 
 
+def test_report_of_a_selected_neighbourhood_draws_all_of_it(seed_build, tmp_path):
+    out, _ = seed_build
+    target = tmp_path / "lora"
+    done = kgbuild("report", str(out), "--out", str(target), "--entity", "LoRA", "--hops", "2")
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(rf"kgbuild: report written to {re.escape(str(target / 'index.html'))} \(all 58 nodes drawn; "
+                        r"\d+ entities, \d+ communities, \d+ leaderboard rows\)\n", done.stdout)
+    done = kgbuild("report", str(out), "--out", str(target), "--entity", "LoRa adaptr")
+    assert done.returncode == 2
+    assert done.stderr.startswith("kgbuild: report: no entity named 'LoRa adaptr'; closest known names: 'LoRA'")
+
+
 def test_report_reports_a_missing_folder_and_a_bad_node_cap(tmp_path):
     done = kgbuild("report", str(tmp_path), "--out", str(tmp_path / "report"))
     assert done.returncode == 1
