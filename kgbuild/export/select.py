@@ -48,7 +48,7 @@ from kgbuild.graph.property import ENTITY_KINDS, list_property
 from kgbuild.graph.rdf import graph_quads
 from kgbuild.graph.vocab import KGR
 from kgbuild.model import EntityType
-from kgbuild.resolve.names import normalise
+from kgbuild.resolve import normalise
 
 if TYPE_CHECKING:
     import networkx as nx
