@@ -202,9 +202,13 @@ def update_rdf_outputs(graph: KnowledgeGraph, store_path: Path, exports: dict[st
                   for g in CORPUS_GRAPHS}
         # What is about to be rewritten is first taken out of the index: a run killed midway rewrites it next time.
         rewritten = {iris[p] for p in changed}
+        # Corpus subjects about to be written or removed stay listed (so that a later run removes what this one
+        # may have added) with an empty digest (so that it rewrites them); without a subject list, the next run
+        # compares the whole corpus graphs again.
+        listed = {g: {**index.corpus[g], **dict.fromkeys(sorted(remade[g] | removed[g]), "")}
+                  for g in CORPUS_GRAPHS} if by_subject else {}
         RdfIndex(GRAPH_LAYOUT, {g: d for g, d in index.digests.items() if g not in rewritten}, None, index.files,
-                 {g: {s: "" if s in remade.get(g, ()) or s in removed.get(g, ()) else d for s, d in subs.items()}
-                  for g, subs in index.corpus.items()}).save(index_path)
+                 listed).save(index_path)
         # Graphs of papers no longer in the corpus (and of an older layout) leave the store.
         gone = stored - set(digests) - set(CORPUS_GRAPHS)
         if by_subject:
