@@ -84,11 +84,7 @@ class GraphStore:
                 continue
             # Only the difference is written: a graph rewritten with few changes mostly stays as it was, and
             # removing a whole graph from RocksDB costs more than reading it.
-            old, new = set(self.graph_quads(name)), set(quads)
-            for quad in old - new:
-                self._store.remove(quad)
-            removed += len(old - new)
-            added.update(new - old)
+            removed += self._write_difference(self.graph_quads(name), quads, added)
         self._store.bulk_extend(added)
         self._store.flush()
         replaced = sum(1 for name in graphs if name in existing)
@@ -102,15 +98,20 @@ class GraphStore:
         added: set[ox.Quad] = set()
         removed = 0
         for subject in [*subjects, *remove]:
-            old = set(self._store.quads_for_pattern(ox.NamedNode(subject), None, None, g))
-            new = set(subjects.get(subject, ()))
-            for quad in old - new:
-                self._store.remove(quad)
-            removed += len(old - new)
-            added.update(new - old)
+            old = self._store.quads_for_pattern(ox.NamedNode(subject), None, None, g)
+            removed += self._write_difference(old, subjects.get(subject, ()), added)
         self._store.bulk_extend(added)
         self._store.flush()
         return StoreUpdate(1, 0, removed, len(added))
+
+    def _write_difference(self, old: Iterable[ox.Quad], new: Iterable[ox.Quad], added: set[ox.Quad]) -> int:
+        """Remove the quads of `old` not in `new` and collect in `added` those of `new` not in `old` (written by
+        the caller in one bulk load); returns how many were removed."""
+        before, after = set(old), set(new)
+        for quad in before - after:
+            self._store.remove(quad)
+        added.update(after - before)
+        return len(before - after)
 
     def graph_quads(self, graph: str) -> list[ox.Quad]:
         """The quads of one named graph."""
