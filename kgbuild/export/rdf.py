@@ -80,7 +80,8 @@ def document_frame(fmt: str) -> tuple[bytes, bytes, bytes]:
     return header.encode(), b"", b""
 
 
-def _sorted(quads: list[ox.Quad]) -> list[ox.Quad]:
+def sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The order chunks are written in (subject, predicate, object): what `ordered=True` promises below."""
     return sorted(quads, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
 
 
@@ -90,7 +91,7 @@ def serialise_chunk(quads: list[ox.Quad], fmt: str, ordered: bool = False) -> by
     Quads are sorted first (unless `ordered` says they already are), so that a chunk depends only on the set of
     quads, not on where they were read from.
     """
-    ordered_quads = quads if ordered else _sorted(quads)
+    ordered_quads = quads if ordered else sorted_quads(quads)
     if fmt == "jsonld":
         expanded = json.loads(ox.serialize(ordered_quads, format=ox.RdfFormat.JSON_LD))
         return ",".join(json.dumps(_compact(item), ensure_ascii=False, separators=(",", ":"))
@@ -123,7 +124,7 @@ def chunk_frame(fmt: str, graph: str) -> tuple[bytes, bytes, bytes]:
 def serialise_piece(quads: list[ox.Quad], fmt: str, ordered: bool = False) -> bytes:
     """The quads of one subject in one named graph, as a piece of that graph's chunk (see `chunk_frame`)."""
     if fmt == "jsonld":
-        ordered_quads = quads if ordered else _sorted(quads)
+        ordered_quads = quads if ordered else sorted_quads(quads)
         (graph,) = json.loads(ox.serialize(ordered_quads, format=ox.RdfFormat.JSON_LD))
         (item,) = graph["@graph"]
         return json.dumps(_compact(item), ensure_ascii=False, separators=(",", ":")).encode()
@@ -150,4 +151,4 @@ def write_rdf(quads: Iterable[ox.Quad], path: Path, fmt: str) -> None:
 
 
 __all__ = ["RDF_FORMATS", "chunk_frame", "document_frame", "jsonld_context", "serialise_chunk", "serialise_piece",
-           "write_jsonld", "write_rdf"]
+           "sorted_quads", "write_jsonld", "write_rdf"]

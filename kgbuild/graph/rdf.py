@@ -224,10 +224,14 @@ class _CorpusUnit:
         self.graph, self.subjects, self.key, self.make = graph, subjects, key, make
 
 
-def _corpus_units(graph: KnowledgeGraph, index: _PaperIndex,
+def _entity_nodes(graph: KnowledgeGraph) -> list[Node]:
+    return [node for node in graph.nodes.values() if node.kind not in PAPER_KINDS]
+
+
+def _corpus_units(graph: KnowledgeGraph, entities: list[Node],
                   support: Mapping[tuple[EdgeKind, str], int] | None = None) -> Iterator[_CorpusUnit]:
     """The graphs every run recomputes from the whole corpus: entities, shared statements, extractors."""
-    for node in index.entities:
+    for node in entities:
         subjects = (node_iri(node.id), *(node_iri(old) for old in list_property(node, "replaces")))
 
         def entity(t: _Terms, node: Node = node) -> Iterator[ox.Quad]:
@@ -268,7 +272,7 @@ def corpus_subject_digests(graph: KnowledgeGraph) -> dict[str, dict[str, str]]:
     from what the quads are made from: a new paper changes the support of a few statements and entities, and a
     run rewrites only those subjects of these large graphs."""
     keys: dict[str, dict[str, list[str]]] = {g: defaultdict(list) for g in CORPUS_GRAPHS}
-    for unit in _corpus_units(graph, _PaperIndex(graph)):
+    for unit in _corpus_units(graph, _entity_nodes(graph)):
         for subject in unit.subjects:
             keys[unit.graph][subject].append(unit.key)
     return {g: {subject: hashlib.sha256("\x00".join([GRAPH_LAYOUT, *sorted(parts)]).encode()).hexdigest()[:24]
@@ -280,7 +284,7 @@ def corpus_quads(graph: KnowledgeGraph, subjects: Mapping[str, Collection[str]] 
                  ) -> Iterator[ox.Quad]:
     """The quads of the corpus-wide graphs; with `subjects` (graph IRI -> subject IRIs), only those subjects'."""
     t = _Terms()
-    for unit in _corpus_units(graph, _PaperIndex(graph)):
+    for unit in _corpus_units(graph, _entity_nodes(graph)):
         if subjects is None:
             yield from unit.make(t)
             continue
@@ -310,7 +314,7 @@ def graph_quads(graph: KnowledgeGraph, papers: Collection[str] | None = None, co
         if corpus is not None:
             counts = corpus.support()
             support = {key: counts[key] for key in support}
-        for unit in _corpus_units(graph, index, support):
+        for unit in _corpus_units(graph, index.entities, support):
             yield from unit.make(t)
 
 

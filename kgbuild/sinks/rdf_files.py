@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kgbuild.export.rdf import chunk_frame, document_frame, serialise_chunk, serialise_piece
+from kgbuild.export.rdf import chunk_frame, document_frame, serialise_chunk, serialise_piece, sorted_quads
 from kgbuild.graph import KnowledgeGraph, graph_quads, paper_graph_iri
 from kgbuild.graph.rdf import CORPUS_GRAPHS, GRAPH_LAYOUT, corpus_quads, corpus_subject_digests, paper_graph_digests
 from kgbuild.sinks.store import GraphStore, StoreUpdate
@@ -166,8 +166,7 @@ def _by_graph(quads: Iterator[ox.Quad]) -> dict[str, list[ox.Quad]]:
     for quad in quads:
         grouped[quad.graph_name.value].append(quad)
     # Sorted once here for every format that serialises them.
-    return {g: sorted(qs, key=lambda q: (q.subject.value, q.predicate.value, str(q.object)))
-            for g, qs in grouped.items()}
+    return {g: sorted_quads(qs) for g, qs in grouped.items()}
 
 
 def _gives_pieces(previous: _PreviousFile | None, corpus: dict[str, dict[str, str]]) -> bool:
