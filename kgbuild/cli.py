@@ -135,6 +135,10 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--out", type=Path, default=None, help="where to save the pipeline (default: shipped one)")
     train.add_argument("--entities-config", type=Path, help="spaCy config of the entity model (default: shipped)")
     train.add_argument("--max-steps", type=int, help="stop each model after this many steps (smoke runs)")
+    train.add_argument("--tdmsci-repeat", type=int, default=None,
+                       help="times the TDMSci train sentences are used (default: the shipped mix)")
+    train.add_argument("--scirex-sections", type=int, default=None,
+                       help="leading sections of each SciREX paper to train on (default: the shipped mix)")
     return parser
 
 
@@ -245,11 +249,12 @@ def _run_eval(args: argparse.Namespace) -> int:
 
 def _run_train(args: argparse.Namespace) -> int:
     from kgbuild.extract.pipeline import SHIPPED_PIPELINES
-    from kgbuild.training.train import TRAINED_PIPELINE, train
+    from kgbuild.training.train import SCIREX_SECTIONS, TDMSCI_REPEAT, TRAINED_PIPELINE, train
 
     out = args.out or SHIPPED_PIPELINES / TRAINED_PIPELINE
     configs = {"entities": args.entities_config} if args.entities_config else None
     train(args.eval_dir, args.work, out, configs=configs, max_steps=args.max_steps,
+          tdmsci_repeat=args.tdmsci_repeat or TDMSCI_REPEAT, scirex_sections=args.scirex_sections or SCIREX_SECTIONS,
           log=lambda line: print(f"kgbuild: {line}"))
     return EXIT_OK
 

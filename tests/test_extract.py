@@ -119,3 +119,20 @@ def test_acronyms_defined_in_one_paper_resolve_in_another(rules_seed):
 def test_texts_without_findings_give_empty_lists(rules, text):
     (x,) = rules.run([_paper("", text)])
     assert (x.entities, x.claims, x.results) == ((), (), ())
+
+
+def test_a_name_is_reported_without_the_full_stop_the_tokenizer_left_on_it():
+    # spaCy's English tokenizer keeps "ImageNet-1K." (digit, capital, period) as one token, so a model
+    # labelling that token would report the period; "U.S." keeps its own.
+    import spacy
+
+    import kgbuild.extract.components  # noqa: F401  (the confidence extension)
+    from kgbuild.extract import Extractor
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "Dataset", "pattern": [{"ORTH": "ImageNet-1K."}]},
+                                               {"label": "Dataset", "pattern": [{"ORTH": "U.S."}]}])
+    abstract = "We gain 2% on ImageNet-1K. We also test U.S. census data."
+    (x,) = Extractor(nlp).run([Paper(id="t", title="", abstract=abstract, source=SourceRef("t", 1, "jsonl"))])
+    assert [(m.text, m.start, m.end) for m in x.entities] == [("ImageNet-1K", 14, 25), ("U.S.", 40, 44)]
+    assert all(abstract[m.start:m.end] == m.text for m in x.entities)

@@ -102,6 +102,8 @@ def test_slugs_are_percent_safe_for_any_name():
     assert slug("Low-Rank Adaptation") == "low-rank-adaptation"
     assert slug("C++ / Ünïcode  model") == "c%2B%2B-%2F-%C3%BCn%C3%AFcode-model"
     assert slug("ViT-B/16") == "vit-b%2F16"
+    # pyoxigraph would write "kgr:dataset\\/imagenet-1k\\." (valid Turtle), which rdflib's parser rejects.
+    assert (slug("ImageNet-1K."), slug(".NET"), slug("..."), slug("v1.5")) == ("imagenet-1k", "net", "_", "v1.5")
 
 
 def test_an_acronym_defined_in_one_paper_resolves_a_bare_mention_in_another():

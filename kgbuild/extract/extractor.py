@@ -29,6 +29,16 @@ from kgbuild.model import (
 FIELD_JOINER = "\n\n"
 
 
+def _without_sentence_period(text: str) -> str:
+    """A name without the full stop spaCy's tokenizer leaves on some tokens ("on ImageNet-1K. We ...").
+
+    Only a lone final period goes: "U.S." and "et al." keep theirs.
+    """
+    if len(text) > 1 and text.endswith(".") and text.count(".") == 1 and text[-2].isalnum():
+        return text[:-1]
+    return text
+
+
 class Extractor:
     """Runs a spaCy pipeline over papers and converts its annotations to the extraction contract."""
 
@@ -56,15 +66,16 @@ class Extractor:
         # An acronym defined in this text ("Low-Rank Adaptation (LoRA)") is canonically its long form.
         long_forms: dict[str, str] = doc.user_data.get("kgbuild_long_forms", {})
         for ent in doc.ents:
-            placed = locate(ent.start_char, ent.end_char)
+            text = _without_sentence_period(ent.text)
+            placed = locate(ent.start_char, ent.start_char + len(text))
             if placed is None or ent.label_ not in EntityType.__members__.values():
                 continue
             field, start, end = placed
             entities.append(EntityMention(
-                type=EntityType(ent.label_), text=ent.text, field=field, start=start, end=end,
-                canonical=long_forms.get(ent.text, ent.text), confidence=_confidence(ent),
+                type=EntityType(ent.label_), text=text, field=field, start=start, end=end,
+                canonical=long_forms.get(text, text), confidence=_confidence(ent),
             ))
-            entity_chars.append((ent.start_char, ent.end_char))
+            entity_chars.append((ent.start_char, ent.start_char + len(text)))
         claims = []
         group = doc.spans.get("claims")
         for span, score in zip(group or (), group.attrs["scores"] if group is not None else (), strict=True):

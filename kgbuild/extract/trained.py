@@ -1,5 +1,8 @@
 """Components of the trained pipeline that connect spaCy's models to the extraction contract.
 
+- `kgbuild_partial_spancat` is spaCy's span categorizer trained on partially annotated corpora:
+  each gold set annotates only some types (SciERC no Dataset, TDMSci no Method), so a text
+  teaches nothing about the types its set leaves out, instead of teaching that they are absent.
 - `kgbuild_span_entities` turns the span categorizer's scored spans into `doc.ents`,
   highest score first, so every entity carries the model's probability as its confidence.
 - `kgbuild_claim_classifier` classifies each sentence with a text classifier trained on
@@ -9,17 +12,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
+import numpy
 import spacy
 from spacy.language import Language
+from spacy.pipeline.spancat import DEFAULT_SPANCAT_MODEL, SpanCategorizer, Suggester
 from spacy.tokens import Doc, Span
+from spacy.training import Example
+from thinc.api import Model
+from thinc.types import Floats2d, Ragged
 
 from kgbuild.extract.components import write_claims
 
 CLAIM_MODEL_DIR = "claim_model"
 # Where the span categorizer writes its scored candidate spans.
 ENTITY_SPANS_KEY = "sc"
+# The gold span group's attribute listing the types its text was annotated for.
+ANNOTATED_TYPES = "annotated_types"
 # Sentence roles (CSAbstruct labels) that are claims, and the claim type each one is.
 CLAIM_OF_LABEL = {"objective": "contribution", "result": "finding"}
 
@@ -36,6 +47,44 @@ def position_prefix(index: int, count: int) -> str:
 def claim_text(sentence: str, index: int, count: int) -> str:
     """The sentence classifier's input, the same in training and at run time."""
     return f"{position_prefix(index, count)} {sentence}"
+
+
+@Language.factory("kgbuild_partial_spancat", assigns=["doc.spans"], default_config={
+    "threshold": 0.5, "spans_key": ENTITY_SPANS_KEY, "max_positive": None, "model": DEFAULT_SPANCAT_MODEL,
+    "suggester": {"@misc": "spacy.ngram_suggester.v1", "sizes": [1, 2, 3]},
+    "scorer": {"@scorers": "spacy.spancat_scorer.v1"}},
+    default_score_weights={"spans_sc_f": 1.0, "spans_sc_p": 0.0, "spans_sc_r": 0.0})
+def make_partial_spancat(nlp: Language, name: str, suggester: Suggester,
+                         model: Model[tuple[list[Doc], Ragged], Floats2d], spans_key: str, scorer: object,
+                         threshold: float, max_positive: int | None) -> PartiallyAnnotatedSpanCategorizer:
+    return PartiallyAnnotatedSpanCategorizer(nlp.vocab, model=model, suggester=suggester, name=name,
+                                             spans_key=spans_key, negative_weight=None, allow_overlap=True,
+                                             max_positive=max_positive, threshold=threshold, scorer=scorer,
+                                             add_negative_label=False)
+
+
+class PartiallyAnnotatedSpanCategorizer(SpanCategorizer):
+    """A span categorizer whose loss ignores, per text, the labels its gold set does not annotate.
+
+    The gold span group names the annotated types in `attrs["annotated_types"]`; a text
+    without that attribute is taken as annotated for every label, as in plain spancat.
+    """
+
+    def get_loss(self, examples: Iterable[Example], spans_scores: tuple[Ragged, Floats2d]) -> tuple[float, Floats2d]:
+        examples = list(examples)
+        _, d_scores = super().get_loss(examples, spans_scores)
+        mask = numpy.ones(d_scores.shape, dtype="f")
+        offset = 0
+        for eg, count in zip(examples, self.model.ops.to_numpy(spans_scores[0].lengths), strict=True):
+            group = eg.reference.spans.get(self.key)
+            annotated = group.attrs.get(ANNOTATED_TYPES) if group is not None else None
+            if annotated is not None:
+                for label, column in self._label_map.items():
+                    if label not in annotated:
+                        mask[offset:offset + int(count), column] = 0.0
+            offset += int(count)
+        d_scores = d_scores * self.model.ops.asarray(mask)
+        return float((d_scores ** 2).sum()), d_scores
 
 
 @Language.factory("kgbuild_span_entities", default_config={"spans_key": ENTITY_SPANS_KEY, "threshold": 0.5})

@@ -55,9 +55,10 @@ def split_form(form: str) -> tuple[EntityType, str]:
 
 def slug(text: str) -> str:
     """A readable IRI path segment: lower case, words joined by "-", anything outside RFC 3986's unreserved
-    characters percent-encoded, so any Unicode or punctuation gives a valid, unambiguous IRI."""
+    characters percent-encoded, so any Unicode or punctuation gives a valid, unambiguous IRI. No slug starts
+    or ends with ".": Turtle must escape such a local name ("kgr:dataset\\/x\\."), and rdflib cannot read that."""
     words = _SPACES.split(unicodedata.normalize("NFKC", text).casefold().strip())
-    return quote("-".join(w for w in words if w), safe="-._~") or "_"
+    return quote("-".join(w for w in words if w), safe="-._~").strip(".") or "_"
 
 
 __all__ = ["decorated", "form_key", "normalise", "slug", "split_form"]

@@ -9,7 +9,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 
 from kgbuild.evaluation.gold import GoldSentence, GoldText
-from kgbuild.extract.trained import ENTITY_SPANS_KEY, claim_text
+from kgbuild.extract.trained import ANNOTATED_TYPES, ENTITY_SPANS_KEY, claim_text
 
 # The classifier learns all CSAbstruct roles; the claim types are derived from them (CLAIM_OF_LABEL).
 CLAIM_LABELS = ("background", "objective", "method", "result", "other")
@@ -26,6 +26,7 @@ def entity_doc(nlp: spacy.language.Language, gold: GoldText) -> tuple[Doc, int]:
         else:
             spans.append(span)
     doc.spans[ENTITY_SPANS_KEY] = spans
+    doc.spans[ENTITY_SPANS_KEY].attrs[ANNOTATED_TYPES] = sorted(gold.types)
     return doc, misaligned
 
 

@@ -23,13 +23,18 @@ CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 TRAINED_PIPELINE = "kgbuild_sci"
 
 
-def write_corpora(eval_dir: Path, work: Path, tdmsci_repeat: int = 1, log: Callable[[str], None] = print) -> None:
-    """Write the .spacy corpora; `tdmsci_repeat` weighs TDMSci's short sentences against the long documents."""
+def write_corpora(eval_dir: Path, work: Path, tdmsci_repeat: int = 1, scirex_sections: int = 2,
+                  log: Callable[[str], None] = print) -> None:
+    """Write the .spacy corpora.
+
+    `tdmsci_repeat` weighs TDMSci's short sentences against the long documents;
+    `scirex_sections` is how much of each SciREX paper to train on (2: title and abstract).
+    """
     nlp = spacy.blank("en")
     entity_sets = {
         "train": [*read_scierc(eval_dir / "scierc" / "train.json"),
                   *list(read_tdmsci(eval_dir / "tdmsci" / "train.conll", "train")) * tdmsci_repeat,
-                  *read_scirex(eval_dir / "scirex" / "train_docs", "train")],
+                  *read_scirex(eval_dir / "scirex" / "train_docs", "train", scirex_sections)],
         # Model selection during training looks at the two abstract-length dev sets only.
         "dev": [*read_scierc(eval_dir / "scierc" / "dev.json"),
                 *read_tdmsci(eval_dir / "tdmsci" / "train.conll", "dev")],
@@ -76,13 +81,15 @@ def assemble(entities_model: Path, claims_model: Path, entity_threshold: float =
 SHIPPED_CONFIGS = {"entities": CONFIGS / "entities_sm.cfg", "claims": CONFIGS / "claims.cfg"}
 SHIPPED_THRESHOLDS = {"entity_threshold": 0.5, "claim_thresholds": {"contribution": 0.25, "finding": 0.35}}
 TDMSCI_REPEAT = 1
+SCIREX_SECTIONS = 2
 
 
 def train(eval_dir: Path, work: Path, out: Path, configs: dict[str, Path] | None = None,
-          max_steps: int | None = None, log: Callable[[str], None] = print) -> Path:
+          max_steps: int | None = None, tdmsci_repeat: int = TDMSCI_REPEAT, scirex_sections: int = SCIREX_SECTIONS,
+          log: Callable[[str], None] = print) -> Path:
     """Train both models and save the assembled pipeline to `out`; `max_steps` shortens a smoke run."""
     configs = {**SHIPPED_CONFIGS, **(configs or {})}
-    write_corpora(eval_dir, work, TDMSCI_REPEAT, log)
+    write_corpora(eval_dir, work, tdmsci_repeat, scirex_sections, log)
     for name, config in configs.items():
         log(f"training {name} from {config}")
         overrides = {"paths.train": str(work / name / "train.spacy"), "paths.dev": str(work / name / "dev.spacy")}
