@@ -71,7 +71,7 @@ def update_corpus(state: CorpusState, ingested: IngestResult, extractions: list[
 @stage
 def check_up_to_date(out_dir: str, ingested: IngestResult, state: CorpusState, plan: ExtractionPlan,
                      settings: Settings) -> tuple[str, RunSummary | None]:
-    fingerprint = corpus_fingerprint(state, settings.aliases_file)
+    fingerprint = corpus_fingerprint(state, settings.aliases_file, settings.include_generic)
     summary = up_to_date_summary(Path(out_dir), ingested, plan, fingerprint)
     if summary is not None:
         get_run_logger().info("event=up-to-date corpus_papers=%d fingerprint=%s", len(state.papers), fingerprint[:16])
@@ -87,8 +87,8 @@ def resolve_entities(state: CorpusState, settings: Settings) -> Resolution:
 
 
 @stage
-def link_graph(state: CorpusState, resolution: Resolution) -> KnowledgeGraph:
-    return build_graph(state.corpus()[0], resolution.extractions, resolution.entities)
+def link_graph(state: CorpusState, resolution: Resolution, settings: Settings) -> KnowledgeGraph:
+    return build_graph(state.corpus()[0], resolution.extractions, resolution.entities, settings.include_generic)
 
 
 @io_stage
@@ -144,7 +144,7 @@ def build_graph_flow(
     fingerprint, summary = check_up_to_date(out_dir, quote(ingested), quote(state), quote(plan), settings)
     if summary is None or load_neo4j:
         resolution = resolve_entities(quote(state), settings)
-        graph = link_graph(quote(state), quote(resolution))
+        graph = link_graph(quote(state), quote(resolution), settings)
     if summary is None:
         summary = write_outputs(out_dir, quote(ingested), quote(state), quote(resolution), quote(graph), quote(plan),
                                 fingerprint)

@@ -1,3 +1,3 @@
 """kgbuild: a knowledge graph of methods, datasets, metrics, tasks and claims from ML paper abstracts."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

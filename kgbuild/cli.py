@@ -200,11 +200,12 @@ def _run_extract(args: argparse.Namespace) -> int:
     from kgbuild.resolve import resolve
     from kgbuild.settings import Settings
     from kgbuild.sinks import write_quarantine
-    from kgbuild.sources import FieldNames, ingest
+    from kgbuild.sources import FieldNames, read_records
 
     settings = Settings(**({"pipeline": args.pipeline} if args.pipeline else {}))
     names = FieldNames.with_overrides(settings.title_field, settings.abstract_field, settings.id_field)
-    ingested = ingest(args.inputs, args.format, names)
+    # One object per input record, in input order: merging records of one paper is `build`'s job.
+    ingested = read_records(args.inputs, args.format, names)
     for record in ingested.quarantined:
         print(f"kgbuild: skipped {record.message()}", file=sys.stderr)
     extractor = load_extractor(settings=settings)
@@ -220,7 +221,7 @@ def _run_extract(args: argparse.Namespace) -> int:
         report = args.out.with_suffix(".quarantine.jsonl")
         write_quarantine(ingested.quarantined, report)
         print(f"kgbuild: {len(ingested.quarantined)} record(s) skipped, listed in {report}", file=sys.stderr)
-    print(f"kgbuild: {written} papers extracted to {args.out}")
+    print(f"kgbuild: {written} records extracted to {args.out}")
     return _exit_code(written, len(ingested.quarantined))
 
 
@@ -308,13 +309,12 @@ def _kinds(text: str | None) -> tuple[str, ...] | None:
 def _selected(args: argparse.Namespace):
     """The subgraph an export or report's selection flags select from the output folder's graph."""
     from kgbuild.export.select import GraphIndex, SubgraphQuery, select_subgraph
-    from kgbuild.sinks import folder_graph
     from kgbuild.sinks.saved_queries import saved_query_seeds
 
     query = SubgraphQuery(entities=tuple(args.entity), hops=args.hops, node_kinds=_kinds(args.types),
                           edge_kinds=_kinds(args.edge_types), since=args.since, until=args.until,
                           min_confidence=args.min_confidence, min_support=args.min_support, text=args.text)
-    index = GraphIndex(folder_graph(args.store, _curated(None)))
+    index = GraphIndex(_folder_graph(args.store))
     seeds = saved_query_seeds(index, args.store, args.sparql, args.cypher, args.param)
     if seeds is not None:
         query = replace(query, node_ids=tuple(seeds))
@@ -343,9 +343,8 @@ def _run_export(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     if args.format == "neo4j-csv":
         from kgbuild.export.neo4j_csv import write_neo4j_csv
-        from kgbuild.sinks import folder_graph
 
-        script = write_neo4j_csv(folder_graph(args.store, _curated(getattr(args, "aliases", None))), args.out)
+        script = write_neo4j_csv(_folder_graph(args.store, getattr(args, "aliases", None)), args.out)
         print(f"kgbuild: neo4j-admin CSVs written to {args.out}; import with {script}")
         return EXIT_OK
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -369,9 +368,8 @@ def _run_report(args: argparse.Namespace) -> int:
         graph, seeds = subgraph.networkx(), subgraph.seeds
     else:
         from kgbuild.graph.convert import to_networkx
-        from kgbuild.sinks import folder_graph
 
-        graph, seeds = to_networkx(folder_graph(args.store, _curated(None))), ()
+        graph, seeds = to_networkx(_folder_graph(args.store)), ()
     title = args.title or f"kgbuild report: {args.store.resolve().name}"
     options = {"max_nodes": args.max_nodes} if args.max_nodes else {}
     summary = write_report(graph, args.out, title=title, seeds=seeds, **options)
@@ -382,21 +380,23 @@ def _run_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _curated(path: Path | None) -> list:
+def _folder_graph(folder: Path, aliases: Path | None = None):
+    """An output folder's graph with the configured alias file (or `aliases`) and generic-entity setting."""
     from kgbuild.resolve import load_aliases
     from kgbuild.settings import Settings
+    from kgbuild.sinks import folder_graph
 
-    path = path or Settings().aliases_file
-    return load_aliases(path) if path else []
+    settings = Settings()
+    path = aliases or settings.aliases_file
+    return folder_graph(folder, load_aliases(path) if path else [], settings.include_generic)
 
 
 def _run_load(args: argparse.Namespace) -> int:
     from kgbuild.settings import Settings
-    from kgbuild.sinks import folder_graph
     from kgbuild.sinks.neo4j import LEDGER_FILE, load_graph
 
     settings = Settings(**({"neo4j_batch_size": args.batch_size} if args.batch_size else {}))
-    report = load_graph(folder_graph(args.source, _curated(args.aliases)), settings, args.source / LEDGER_FILE)
+    report = load_graph(_folder_graph(args.source, args.aliases), settings, args.source / LEDGER_FILE)
     print(f"kgbuild: {report.papers_loaded} papers loaded ({report.papers_replaced} replaced), "
           f"{report.papers_unchanged} unchanged; {report.batches_run} batches, {report.rows_written} rows")
     return EXIT_OK

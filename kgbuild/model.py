@@ -92,8 +92,9 @@ class Paper:
 class ExtractorInfo:
     name: str
     version: str
-    # Hash of the pipeline's config: a changed threshold or component re-extracts even under the same version.
-    config: str = ""
+    # Digest of everything that decides the output (kgbuild.extract.identity): the pipeline's files or config
+    # and the extraction code. A retrained model or a changed threshold re-extracts even under the same version.
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,8 @@ class EntityMention:
     end: int
     canonical: str
     confidence: float
+    # Not a node of the graph: a generic phrase ("our model", "large datasets"), hardware, a person, a venue…
+    generic: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,8 @@ class CanonicalEntity:
     same_as: tuple[str, ...] = ()
     # Keys this entity was once known by, before a later merge: kept so that no published IRI disappears.
     replaces: tuple[str, ...] = ()
+    # No mention of it is a graph node (kgbuild.extract.nodes): the graph leaves it out unless asked.
+    generic: bool = False
 
 
 @dataclass(frozen=True, slots=True)

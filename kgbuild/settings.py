@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     abstract_field: str | None = Field(None, description="JSONL/CSV key holding the abstract")
     id_field: str | None = Field(None, description="JSONL/CSV key holding the paper id")
     aliases_file: Path | None = Field(None, description="curated alias file (YAML or CSV) applied on every run")
+    include_generic: bool = Field(False, description="keep generic entities (\"our model\", GPUs, \"large language "
+                                                     "models\") as graph nodes too")
     neo4j_uri: str | None = Field(None, description="Bolt URI of the Neo4j database, e.g. bolt://127.0.0.1:7687")
     neo4j_user: str = Field("neo4j", description="Neo4j user name")
     # A SecretStr never shows its value in repr(), logs or Prefect artifacts.

@@ -1,8 +1,20 @@
-"""Graph analytics: exact values on small graphs worked out by hand, and on the seed corpus checked against its text."""
+"""Graph analytics: exact values on small graphs worked out by hand, and on the build of the hand-made corpus
+(tests/handmade.py)."""
 
 from __future__ import annotations
 
 import pytest
+from handmade import (
+    DETR_PAPER,
+    ENTITY_KEYS,
+    LORA_PAPER,
+    MT_PAPER,
+    NYSTROM_PAPER,
+    PRUNING_PAPER,
+    QA_PAPER,
+    VIT_PAPER,
+    WMT14,
+)
 
 from kgbuild.export.analytics import (
     communities,
@@ -167,52 +179,87 @@ def test_louvain_splits_two_clusters_joined_by_one_edge_and_repeats():
     assert communities(graph, seed=0) == groups
 
 
-# --- the seed corpus -------------------------------------------------------------------------------------------
+# --- the hand-made corpus, as the build flow writes it (tests/handmade.py) -------------------------------------
 
 
 @pytest.fixture(scope="module")
-def seed_graph(seed_build):
+def built(handmade_build):
     from kgbuild.sinks import folder_graph
 
-    return to_networkx(folder_graph(seed_build[0]))
+    return to_networkx(folder_graph(handmade_build[0]))
 
 
-def test_seed_entity_papers_equal_the_support_the_build_counted(seed_graph):
-    rows = {r.id: r for r in entity_centrality(seed_graph)}
-    assert len(rows) == 2673
-    assert {r.id: r.papers for r in rows.values()} == {n: seed_graph.nodes[n]["papers"] for n in rows}
-    # ImageNet: 17 papers, 10 claims and 6 results link to it.
-    assert (rows["dataset/imagenet"].degree, rows["dataset/imagenet"].papers) == (33, 17)
+def test_entity_papers_equal_the_support_the_build_counted(built):
+    rows = {r.id: r for r in entity_centrality(built)}
+    assert sorted(rows) == sorted(ENTITY_KEYS)
+    # Named by several papers: Transformer (1, 4, 5, 6), LoRA (1, 2, 3), RoBERTa (1, 2, 7), accuracy (1, 6, 7),
+    # GLUE (1, 7); every other entity by one paper.
+    several = {"method/transformer": 4, "method/lora": 3, "method/roberta": 3, "metric/accuracy": 3, "dataset/glue": 2}
+    assert {r.id: r.papers for r in rows.values()} == {key: several.get(key, 1) for key in ENTITY_KEYS}
+    assert {r.id: r.papers for r in rows.values()} == {n: built.nodes[n]["papers"] for n in rows}
+    # LoRA: 3 papers, 5 claims about it (1: 2, 2: 2, 3: 1) and 3 results of it (82.1%, 91.3, 40%).
+    assert (rows["method/lora"].degree, rows["method/lora"].papers) == (11, 3)
+    # Transformer: 4 papers, and only Nyströmformer's finding is about it; no result names it.
+    assert (rows["method/transformer"].degree, rows["method/transformer"].papers) == (5, 4)
+    # GLUE: 2 papers, their 2 findings with a number on it, and those 2 results.
+    assert (rows["dataset/glue"].degree, rows["dataset/glue"].papers) == (6, 2)
     assert sum(r.pagerank for r in rows.values()) < 1.0  # papers, claims and results hold the rest
 
 
-def test_seed_neural_architecture_search_and_imagenet(seed_graph):
-    # Hand-checked: each of these five abstracts names both (NAS or "neural architecture search", and ImageNet).
-    top = cooccurrence(seed_graph, NodeKind.METHOD, NodeKind.DATASET)[0]
-    assert (top.first_label, top.second_label, top.paper_ids) == (
-        "Neural Architecture Search", "ImageNet",
-        ("paper/hash:57d28f9b0133d9be", "paper/hash:5d87816f3db2d176", "paper/hash:838a182d7ce318f4",
-         "paper/hash:98c5f22734a35552", "paper/hash:99d4946fd45c8979"))
-    # Of ImageNet's 17 papers one is dated: "Trained Rank Pruning for Efficient Deep Neural Networks", 2018-12-06.
-    [trend] = mentions_over_time(seed_graph, granularity="year", entities=["dataset/imagenet"])
-    assert (trend.counts, trend.undated) == ((("2018", 1),), 16)
+def test_pagerank_puts_the_most_linked_entity_first_and_ranks_symmetric_entities_alike(built):
+    rows = entity_centrality(built)
+    # LoRA has 11 incoming links (3 papers, 5 claims, 3 results), more than any other entity (accuracy: 9).
+    assert rows[0].id == "method/lora"
+    # COCO and ImageNet are each named by one paper with 11 outgoing links, one finding naming 4 entities and one
+    # result naming 3 (DETR's paper and ScaLoRA's): the same rank.
+    rank = {r.id: r.pagerank for r in rows}
+    assert rank["dataset/coco"] == pytest.approx(rank["dataset/imagenet"], rel=1e-9)
+    assert rank["dataset/coco"] == pytest.approx(rank["metric/map"], rel=1e-9)
 
 
-def test_seed_leaderboard_of_nasnet(seed_graph):
-    # "Learning Transferable Architectures for Scalable Image Recognition": "On CIFAR-10 itself, NASNet achieves
-    # 2.4% error rate" and "the Faster-RCNN framework surpass state-of-the-art by 4.0% achieving 43.1% mAP on COCO".
-    rows = [(r.dataset, r.metric, r.rank, r.value_text, r.method, r.lower_is_better)
-            for r in leaderboard(seed_graph) if r.paper_id == "hash:b556ccea54cbc1fd" and r.dataset != "ImageNet"]
+def test_method_dataset_pairs_and_trends(built):
+    pairs = cooccurrence(built, NodeKind.METHOD, NodeKind.DATASET)
+    # Per paper, its methods times its datasets: 3 + 3 + 3 + 3 + 2 + 2 + 2, RoBERTa-GLUE twice (papers 1 and 7).
+    assert len(pairs) == 17
+    assert [(r.first_label, r.second_label, r.papers, r.paper_ids) for r in pairs[:2]] == [
+        ("RoBERTa", "GLUE", 2, (f"paper/{LORA_PAPER}", f"paper/{PRUNING_PAPER}")),
+        ("DETR", "COCO", 1, (f"paper/{DETR_PAPER}",))]
+    assert [(r.first_label, r.second_label) for r in cooccurrence(built, "Method", "Dataset", min_papers=2)] == [
+        ("RoBERTa", "GLUE")]
+    # LoRA's papers: 2021-06-17, 2023-11 and 2024 (a year: undated by month).
+    [lora] = mentions_over_time(built, granularity="month", entities=["method/lora"])
+    assert (lora.counts, lora.undated) == ((("2021-06", 1), ("2023-11", 1)), 1)
+    # Transformer's: 2020-05, 2021-06-17, 2021 and one without a date.
+    [transformer] = mentions_over_time(built, granularity="year", entities=["method/transformer"])
+    assert (transformer.counts, transformer.undated) == ((("2020", 1), ("2021", 2)), 1)
+
+
+def test_leaderboard_of_the_results_with_a_dataset_and_a_metric(built):
+    rows = [(r.dataset, r.metric, r.rank, r.value_text, r.value, r.method, r.paper_id) for r in leaderboard(built)]
+    # Eight of the twelve results name both (not 0.1%, 3x, 3.2 times and 40%); grouped by dataset and metric.
     assert rows == [
-        ("CIFAR-10", "error rate", 1, "2.4%", "NASNet", True),
-        ("COCO", "mAP", 2, "43.1%", "Faster-RCNN framework", False),  # behind another paper's 62.2
-        ("COCO", "mAP", 3, "4.0%", "Faster-RCNN framework", False),
+        ("COCO", "mAP", 1, "42.0", 42.0, "DETR", DETR_PAPER),
+        ("GLUE", "accuracy", 1, "82.1%", 82.1, "LoRA", LORA_PAPER),
+        ("GLUE", "accuracy", 2, "80.4%", 80.4, "RoBERTa", PRUNING_PAPER),
+        ("ImageNet", "top-1 accuracy", 1, "85.2%", 85.2, "ScaLoRA", VIT_PAPER),
+        ("Long Range Arena", "accuracy", 1, "58.9%", 58.9, "Nyströmformer", NYSTROM_PAPER),
+        ("SQuAD", "F1 score", 1, "91.3", 91.3, "LoRA", QA_PAPER),
+        ("SQuAD", "F1 score", 2, "90.8", 90.8, "adapter tuning", QA_PAPER),
+        (WMT14, "BLEU", 1, "27.9", 27.9, None, MT_PAPER),  # the sentence names no method
     ]
 
 
-def test_seed_communities_partition_the_graph_deterministically(seed_graph):
-    groups = communities(seed_graph, seed=0)
+def test_communities_partition_the_graph_deterministically(built):
+    groups = communities(built, seed=0)
     members = [n for c in groups for n in c.members]
-    assert sorted(members) == sorted(seed_graph.nodes)
+    assert sorted(members) == sorted(built.nodes)
     assert [c.size for c in groups] == sorted((c.size for c in groups), reverse=True)
-    assert communities(seed_graph, seed=0) == groups
+    assert communities(built, seed=0) == groups
+    # DETR's paper names nothing another paper names but the Transformer (shared by four papers): its paper, claims,
+    # results and its own entities are one community.
+    [detr] = [c for c in groups if "method/detr" in c.members]
+    assert (detr.papers, detr.top_entities[:3]) == (1, ("DETR", "COCO", "Faster R-CNN"))
+    assert set(detr.members) == {
+        f"paper/{DETR_PAPER}", "method/detr", "method/faster-r-cnn", "dataset/coco", "metric/map",
+        "task/object-detection", *(f"claim/{DETR_PAPER}/abstract/{span}" for span in ("0-72", "146-221", "222-279")),
+        *(f"result/{DETR_PAPER}/abstract/{span}" for span in ("169-173", "242-244"))}

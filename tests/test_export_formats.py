@@ -1,5 +1,6 @@
 """Every subgraph format read back by the tool it is for, with the node and edge counts and attribute types of
-the selection: networkx for GraphML, GEXF and node-link JSON, pandas for CSV, rdflib for Turtle and JSON-LD."""
+the selection: networkx for GraphML, GEXF and node-link JSON, pandas for CSV, rdflib for Turtle and JSON-LD. The
+selection is LoRA's neighbourhood in the hand-made corpus (tests/handmade.py)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,22 @@ from pathlib import Path
 import networkx as nx
 import pytest
 import rdflib
+from handmade import QA_PAPER, VIT_PAPER, VIT_TITLE
 
 from kgbuild.export.formats import GEXF_RENAMED, pandas_dtypes
 from kgbuild.export.select import SubgraphQuery, select_subgraph
 from kgbuild.export.subgraph import SUBGRAPH_FORMATS, write_subgraph
 from kgbuild.graph.rdf import EDGE_PREDICATES, NODE_CLASSES
 from kgbuild.graph.vocab import KG, RDF
-from kgbuild.sinks import folder_graph
 
-# LoRA's 2-hop neighbourhood on the seed graph.
-NODES, EDGES = 58, 93
+# LoRA's 2-hop neighbourhood in the hand-made corpus (tests/handmade.py): its three papers with all their claims (9),
+# results (6) and entities (14), and every edge of those papers (18 + 25 + 20); see tests/test_select.py.
+NODES, EDGES = 32, 63
 
 
 @pytest.fixture(scope="module")
-def lora(seed_build):
-    sub = select_subgraph(folder_graph(seed_build[0]), SubgraphQuery(entities=("LoRA",), hops=2))
+def lora(handmade_graph):
+    sub = select_subgraph(handmade_graph, SubgraphQuery(entities=("LoRA",), hops=2))
     assert (len(sub.graph.nodes), len(sub.graph.edges)) == (NODES, EDGES)
     return sub
 
@@ -83,10 +85,11 @@ def test_csv_reads_back_in_pandas_with_numbers_as_numbers(lora, written):
     assert (len(nodes), len(edges)) == (NODES, EDGES)
     assert str(nodes["papers:long"].dtype) == "Int64" and str(nodes["confidence:double"].dtype) == "float64"
     assert str(edges["start:long"].dtype) == "Int64" and str(edges["confidence:double"].dtype) == "float64"
-    assert str(nodes["label"].dtype) == "string"  # a Result's label "0.4%" or "4.6" stays text
-    row = nodes.set_index("id").loc["method/low-rank-adaptation"]
-    assert (row["papers:long"], row["aliases"]) == (3, lora.graph.nodes["method/low-rank-adaptation"].properties[
-        "aliases"])
+    assert str(nodes["label"].dtype) == "string"  # a Result's label "91.3" or "82.1%" stays text
+    assert nodes.set_index("id").loc[f"result/{QA_PAPER}/abstract/123-127", "label"] == "91.3"
+    row = nodes.set_index("id").loc["method/lora"]
+    assert (row["papers:long"], row["aliases"], row["name"]) == (3, "Low-Rank Adaptation", "LoRA")
+    assert nodes.set_index("id").loc[f"paper/{VIT_PAPER}", "title"] == VIT_TITLE  # quotes and a backslash
     # Without the dtypes, pandas still reads every typed column as numbers.
     plain = pd.read_csv(edges_csv)
     assert {str(plain[c].dtype) for c in ("confidence:double", "start:long", "mentions:long")} == {"float64", "int64"}

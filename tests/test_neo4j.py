@@ -1,5 +1,6 @@
-"""The Neo4j sink on a real Cypher engine: FalkorDB through its own client (the full seed graph) and through its
-Bolt port with the official neo4j driver (the part of the graph that port can carry).
+"""The Neo4j sink on a real Cypher engine: FalkorDB through its own client (the whole graph of the hand-made corpus,
+tests/handmade.py) and through its Bolt port with the official neo4j driver (the part of the graph that port can
+carry).
 
 What FalkorDB cannot show, and tests/test_neo4j_server.py shows on a real Neo4j 5 when NEO4J_URI is set: the
 Neo4j 5 schema statements (constraints, full-text index), rollback of a failed transaction, and strings with
@@ -15,8 +16,19 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import SEED_FILES
 from falkordb_server import FalkorDBServer, NativeRunner, counts, free_port
+from handmade import (
+    CORPUS,
+    DETR_PAPER,
+    EDGES,
+    LORA_PAPER,
+    NODES,
+    PIPELINE_NAME,
+    QA_PAPER,
+    TIMES,
+    VIT_PAPER,
+    WMT14,
+)
 
 from kgbuild.graph import KnowledgeGraph, build_graph
 from kgbuild.graph.model import NodeKind
@@ -40,55 +52,77 @@ def expected_counts(graph: KnowledgeGraph) -> tuple[dict[str, int], dict[str, in
 
 
 @pytest.fixture(scope="module")
-def loaded(falkordb, seed_graph_model):
-    """The full seed graph, loaded through FalkorDB's own client: (falkordb graph, first load report)."""
-    graph = falkordb.graph("kgbuild_seed")
-    report = Neo4jLoader(NativeRunner(graph), batch_size=200).run(seed_graph_model)
+def loaded(falkordb, handmade_graph):
+    """The hand-made corpus's graph, loaded through FalkorDB's own client: (falkordb graph, first load report)."""
+    graph = falkordb.graph("kgbuild_handmade")
+    report = Neo4jLoader(NativeRunner(graph), batch_size=200).run(handmade_graph)
     return graph, report
 
 
 # --- the full graph through FalkorDB's own client --------------------------------------------------------------
 
-def test_the_seed_graph_loads_with_the_in_memory_counts(loaded, seed_graph_model):
+def test_the_graph_loads_with_the_in_memory_counts(loaded, handmade_graph):
     graph, report = loaded
-    assert (report.papers_loaded, report.papers_replaced, report.papers_unchanged) == (304, 0, 0)
-    assert counts(graph) == expected_counts(seed_graph_model)
+    assert (report.papers_loaded, report.papers_replaced, report.papers_unchanged) == (7, 0, 0)
+    assert counts(graph) == expected_counts(handmade_graph) == (
+        {**NODES, "Entity": 27}, {kind: n for kind, n in EDGES.items()})
 
 
-def test_loading_again_changes_nothing(loaded, seed_graph_model):
+def test_loading_again_changes_nothing(loaded, handmade_graph):
     graph, _ = loaded
-    again = Neo4jLoader(NativeRunner(graph), batch_size=200).run(seed_graph_model)
-    assert (again.papers_loaded, again.papers_unchanged) == (0, 304)
-    assert counts(graph) == expected_counts(seed_graph_model)
+    again = Neo4jLoader(NativeRunner(graph), batch_size=200).run(handmade_graph)
+    assert (again.papers_loaded, again.papers_unchanged, again.rows_written) == (0, 7, 27)  # the entities' MERGE
+    assert counts(graph) == expected_counts(handmade_graph)
 
 
-def test_a_re_extracted_paper_replaces_its_relationships_and_nothing_else(falkordb, seed_ingest, seed_extractions):
+def test_a_re_extracted_paper_replaces_its_relationships_and_nothing_else(falkordb, handmade_ingest,
+                                                                          handmade_resolution):
     graph = falkordb.graph("kgbuild_replace")
-    before = build_graph(seed_ingest.papers, seed_extractions.extractions, seed_extractions.entities)
-    Neo4jLoader(NativeRunner(graph)).run(before)
-    # SQLNet's paper re-extracted: one claim and one entity mention fewer.
-    sqlnet = next(i for i, p in enumerate(seed_ingest.papers) if p.title.startswith("SQLNet"))
-    changed = list(seed_extractions.extractions)
-    x = changed[sqlnet]
-    changed[sqlnet] = replace(x, claims=x.claims[:-1], results=())
-    after = build_graph(seed_ingest.papers, changed, seed_extractions.entities)
+    papers, entities = handmade_ingest.papers, handmade_resolution.entities
+    extractions = handmade_resolution.extractions
+    Neo4jLoader(NativeRunner(graph)).run(build_graph(papers, extractions, entities))
+    qa = next(i for i, x in enumerate(extractions) if x.paper_id == QA_PAPER)
+    x = extractions[qa]
+    assert [r.value for r in x.results] == ["91.3", "90.8", "40%"]
+
+    def reextracted(**changes: object) -> KnowledgeGraph:
+        return build_graph(papers, [*extractions[:qa], replace(x, **changes), *extractions[qa + 1:]], entities)
+
+    # The question-answering paper re-extracted without its last finding and its result 90.8 (adapter tuning's):
+    # nothing another paper states changes, so only its own relationships, claims and results are replaced.
     others = "MATCH (p:Paper)-[r]->() WHERE p.paper_id <> $rows RETURN count(r)"
-    untouched = graph.query(others, {"rows": x.paper_id}).result_set[0][0]
+    untouched = graph.query(others, {"rows": QA_PAPER}).result_set[0][0]
+    after = reextracted(claims=x.claims[:-1], results=(x.results[0], x.results[2]))
     report = Neo4jLoader(NativeRunner(graph)).run(after)
-    assert (report.papers_replaced, report.papers_unchanged) == (1, 303)
+    assert (report.papers_replaced, report.papers_unchanged) == (1, 6)
     assert counts(graph) == expected_counts(after)
-    assert graph.query(others, {"rows": x.paper_id}).result_set[0][0] == untouched
-    assert graph.query("MATCH (r:Result {paper_id: $rows}) RETURN count(r)", {"rows": x.paper_id}).result_set == [[0]]
+    assert graph.query(others, {"rows": QA_PAPER}).result_set[0][0] == untouched
+    assert graph.query("MATCH (:Paper {paper_id: $rows})-[:CLAIMS]->(c) RETURN c.text ORDER BY c.start",
+                       {"rows": QA_PAPER}).result_set == [[c.text] for c in x.claims[:-1]]
+    assert graph.query("MATCH (r:Result {paper_id: $rows}) RETURN r.value ORDER BY r.start",
+                       {"rows": QA_PAPER}).result_set == [["91.3"], ["40%"]]
+    # Without any result, the paper no longer says a result is LoRA's: the support of the LoRA paper's "82.1% is
+    # LoRA's" drops from 2 papers to 1, so that paper's relationships are rewritten too.
+    after = reextracted(claims=x.claims[:-1], results=())
+    report = Neo4jLoader(NativeRunner(graph)).run(after)
+    assert (report.papers_replaced, report.papers_unchanged) == (2, 5)
+    assert counts(graph) == expected_counts(after)
+    assert graph.query("MATCH ()-[r:OF_METHOD]->(:Method {name: 'LoRA'}) RETURN r.paper_id, r.support").result_set == [
+        [LORA_PAPER, 1]]
 
 
-def test_every_relationship_carries_provenance_confidence_and_support(loaded, seed_ingest):
+def test_every_relationship_carries_provenance_confidence_and_support(loaded, handmade_ingest):
     graph, _ = loaded
     [(name, field, start, end, confidence, support, extractor)] = graph.query(
-        "MATCH (:Paper {paper_id: 'hash:e7b23d8933f4d2c2'})-[r:ADDRESSES]->(t:Task) "
+        f"MATCH (:Paper {{paper_id: '{DETR_PAPER}'}})-[r:ADDRESSES]->(t:Task) "
         "RETURN t.name, r.field, r.start, r.end, r.confidence, r.support, r.extractor").result_set
-    sqlnet = next(p for p in seed_ingest.papers if p.id == "hash:e7b23d8933f4d2c2")
-    assert (name, field, sqlnet.abstract[start:end]) == ("WikiSQL task", "abstract", "WikiSQL task")
-    assert (confidence, support, extractor) == (0.6602, 1, "kgbuild_sci")
+    detr = next(p for p in handmade_ingest.papers if p.id == DETR_PAPER)
+    assert (name, field, start, end, detr.abstract[start:end]) == (
+        "object detection", "abstract", 30, 46, "object detection")
+    assert (confidence, support, extractor) == (0.5, 1, PIPELINE_NAME)
+    # Support counts the papers stating it: four papers use the Transformer.
+    assert graph.query("MATCH (:Paper)-[r:USES]->(:Method {name: 'Transformer'}) RETURN collect(DISTINCT r.support)"
+                       ).result_set == [[[4]]]
     missing = graph.query("MATCH ()-[r]->() WHERE r.paper_id IS NULL OR r.confidence IS NULL OR r.support IS NULL "
                           "OR r.start IS NULL OR r.extractor_version IS NULL RETURN count(r)").result_set
     assert missing == [[0]]
@@ -105,9 +139,10 @@ def library_query(name: str) -> tuple[str, dict]:
     return "\n".join(line for line in text.splitlines() if not line.startswith("//")), params
 
 
-def run_library(graph, name: str) -> list[list]:
-    statement, params = library_query(name)
-    return graph.query(statement, params).result_set
+def run_library(graph, name: str, **params: object) -> list[list]:
+    """A library query with its documented parameters, or the given ones in their place."""
+    statement, documented = library_query(name)
+    return graph.query(statement, {**documented, **params}).result_set
 
 
 def test_every_library_query_is_tested():
@@ -117,44 +152,66 @@ def test_every_library_query_is_tested():
 
 
 def test_top_methods_per_task(loaded):
-    rows = run_library(loaded[0], "top_methods_per_task")
-    assert len(rows) == 10
-    assert rows[0] == ["deep neural networks", 2]
-    assert all(papers == 1 for _, papers in rows[1:])
+    # Image classification: only ScaLoRA's paper addresses it, which uses LoRA and ViT and proposes ScaLoRA.
+    assert run_library(loaded[0], "top_methods_per_task") == [["LoRA", 1], ["ScaLoRA", 1], ["ViT", 1]]
+    assert run_library(loaded[0], "top_methods_per_task", task="natural language understanding") == [
+        ["RoBERTa", 1], ["structured pruning", 1]]
 
 
 def test_datasets_with_method(loaded):
-    assert run_library(loaded[0], "datasets_with_method") == [["ImageNet", 1]]
+    # The Transformer's four papers evaluate on four datasets.
+    assert run_library(loaded[0], "datasets_with_method") == [["COCO", 1], ["GLUE", 1], ["Long Range Arena", 1],
+                                                              [WMT14, 1]]
+    assert run_library(loaded[0], "datasets_with_method", method="roberta") == [["GLUE", 2], ["SQuAD", 1]]
 
 
 def test_findings_comparing_methods(loaded):
-    [(paper, finding, confidence)] = run_library(loaded[0], "findings_comparing_methods")
-    assert paper == "hash:5d87816f3db2d176"
-    assert finding.startswith("Extensive empirical evaluations of the proposed method on a wide range of search")
-    assert confidence == 0.9419
+    # The documented pair is not in this corpus; LoRA and adapter tuning are compared by two findings of paper 2.
+    assert run_library(loaded[0], "findings_comparing_methods") == []
+    rows = run_library(loaded[0], "findings_comparing_methods", methodA="LoRA", methodB="adapter tuning")
+    assert rows == [[QA_PAPER, "LoRA also trains 40% fewer parameters than adapter tuning.", 0.84],
+                    [QA_PAPER, "LoRA obtains 91.3 F1 score on SQuAD, higher than the 90.8 F1 score of adapter tuning.",
+                     0.6]]
+    # By an alias, and with the methods the other way round.
+    assert run_library(loaded[0], "findings_comparing_methods", methodA="adapter tuning",
+                       methodB="low-rank adaptation") == rows
+    assert run_library(loaded[0], "findings_comparing_methods", methodA="ScaLoRA", methodB="LoRA") == [
+        [VIT_PAPER, "On ImageNet, ScaLoRA reaches 85.2% top-1 accuracy and outperforms LoRA.", 0.92]]
 
 
 def test_method_dataset_cooccurrence(loaded):
-    rows = run_library(loaded[0], "method_dataset_cooccurrence")
-    assert len(rows) == 25
-    assert rows[:3] == [["Neural Architecture Search", "ImageNet", 5], ["deep neural networks", "CIFAR-10", 4],
-                        ["neural networks", "ImageNet", 4]]
-    assert min(papers for *_, papers in rows) >= 2
+    # Only RoBERTa and GLUE are named together by two papers (1 and 7).
+    assert run_library(loaded[0], "method_dataset_cooccurrence") == [["RoBERTa", "GLUE", 2]]
+    rows = run_library(loaded[0], "method_dataset_cooccurrence", minPapers=1, limit=3)
+    assert rows == [["RoBERTa", "GLUE", 2], ["DETR", "COCO", 1], ["Faster R-CNN", "COCO", 1]]
 
 
 def test_papers_per_month(loaded):
-    rows = run_library(loaded[0], "papers_per_month")
-    assert len(rows) == 19
-    assert rows[0] == ["2015-11", 1]
-    assert sum(papers for _, papers in rows) == 22
+    # Four papers have a month (2 full dates, 2 year-months); 2024 and 2021 are years only, one paper has no date.
+    assert run_library(loaded[0], "papers_per_month") == [["2020-05", 1], ["2021-06", 1], ["2022-09", 1],
+                                                          ["2023-11", 1]]
 
 
 def test_paper_neighbourhood(loaded):
-    rows = run_library(loaded[0], "paper_neighbourhood")
-    assert len(rows) == 19
-    assert rows[0] == ["ADDRESSES", "Task", "WikiSQL task", 0.6602, None, None]
-    assert ["CLAIMS", "Claim", "By combining all these novel techniques, we show that SQLNet can outperform the "
-            "prior art by 9% to 13% on the WikiSQL task.", 0.8822, "ABOUT", "SQLNet"] in rows
+    detect = "On COCO, DETR achieves 42.0 mAP, on par with a tuned Faster R-CNN baseline."
+    train = f"Training DETR takes 3{TIMES} longer than training Faster R-CNN."
+    present = "We present DETR, which treats object detection as direct set prediction."
+    assert run_library(loaded[0], "paper_neighbourhood", paper=DETR_PAPER) == [
+        ["ADDRESSES", "Task", "object detection", 0.5, None, None],
+        *(["CLAIMS", "Claim", detect, 0.6, "ABOUT", e] for e in ("COCO", "DETR", "Faster R-CNN", "mAP")),
+        *(["CLAIMS", "Claim", train, 0.84, "ABOUT", e] for e in ("DETR", "Faster R-CNN")),
+        *(["CLAIMS", "Claim", present, 0.8, "ABOUT", e] for e in ("DETR", "object detection")),
+        ["EVALUATES_ON", "Dataset", "COCO", 0.5, None, None],
+        ["MEASURES", "Metric", "mAP", 0.5, None, None],
+        ["PROPOSES", "Method", "DETR", 0.5, None, None],
+        ["REPORTS", "Result", f"3{TIMES}", 0.6, "OF_METHOD", "DETR"],
+        ["REPORTS", "Result", "42.0", 0.8, "FOR_METRIC", "mAP"],
+        ["REPORTS", "Result", "42.0", 0.8, "OF_METHOD", "DETR"],
+        ["REPORTS", "Result", "42.0", 0.8, "ON_DATASET", "COCO"],
+        ["USES", "Method", "DETR", 0.5, None, None],
+        ["USES", "Method", "Faster R-CNN", 0.5, None, None],
+        ["USES", "Method", "Transformer", 0.5, None, None],
+    ]
 
 
 # --- over Bolt, with the official driver ---------------------------------------------------------------------
@@ -181,10 +238,12 @@ def bolt_safe(graph: KnowledgeGraph, max_row_bytes: int) -> KnowledgeGraph:
     return sub
 
 
-def test_the_bolt_path_loads_what_the_port_can_carry(falkordb, bolt_driver_session, seed_graph_model):
+def test_the_bolt_path_loads_what_the_port_can_carry(falkordb, bolt_driver_session, handmade_graph):
     falkordb.graph("falkordb").query("MATCH (n) DETACH DELETE n")  # every Bolt database maps to this graph
-    sub = bolt_safe(seed_graph_model, max_row_bytes=2500)
-    assert sub.count_nodes()["Paper"] >= 200  # most of the corpus: the check below is about real data
+    sub = bolt_safe(handmade_graph, max_row_bytes=2500)
+    # All but ScaLoRA's paper (its title has an apostrophe and a backslash), with its 3 claims and 2 results; non-ASCII
+    # text (Nyströmformer, WMT14 English-German with an en dash, 3x with a multiplication sign) goes over Bolt.
+    assert sub.count_nodes() == {**NODES, "Paper": 6, "Claim": 16, "Result": 10}
     loader = Neo4jLoader(BoltRunner(bolt_driver_session), batch_size=50, max_batch_bytes=3000)
     first = loader.run(sub)
     assert counts(falkordb.graph("falkordb")) == expected_counts(sub)
@@ -199,13 +258,13 @@ def test_the_bolt_path_loads_what_the_port_can_carry(falkordb, bolt_driver_sessi
 PASSWORD = "kg-Pa55word-never-printed"
 
 
-def test_a_server_that_is_down_gives_one_clear_error_without_the_password(seed_graph_model, caplog):
+def test_a_server_that_is_down_gives_one_clear_error_without_the_password(handmade_graph, caplog):
     port = free_port()  # nothing listens here
     driver = bolt_driver(f"bolt://127.0.0.1:{port}", "neo4j", PASSWORD, retry_seconds=1)
     caplog.set_level(logging.DEBUG)
     try:
         with pytest.raises(Neo4jLoadError) as error:
-            Neo4jLoader(BoltRunner(driver), target=f"bolt://127.0.0.1:{port}").run(seed_graph_model)
+            Neo4jLoader(BoltRunner(driver), target=f"bolt://127.0.0.1:{port}").run(handmade_graph)
     finally:
         driver.close()
     message = str(error.value)
@@ -213,10 +272,10 @@ def test_a_server_that_is_down_gives_one_clear_error_without_the_password(seed_g
     assert PASSWORD not in message and PASSWORD not in caplog.text
 
 
-def test_the_cli_keeps_the_password_out_of_its_output(seed_build, tmp_path):
+def test_the_cli_keeps_the_password_out_of_its_output(handmade_build, tmp_path):
     from test_cli import kgbuild
 
-    out, _ = seed_build
+    out, _ = handmade_build
     port = free_port()
     env = {"KGBUILD_NEO4J_URI": f"bolt://neo4j:{PASSWORD}@127.0.0.1:{port}", "KGBUILD_NEO4J_PASSWORD": PASSWORD,
            "KGBUILD_NEO4J_RETRY_SECONDS": "1"}
@@ -226,7 +285,7 @@ def test_the_cli_keeps_the_password_out_of_its_output(seed_build, tmp_path):
     assert PASSWORD not in done.stdout + done.stderr
 
 
-def test_a_load_that_stops_midway_resumes_without_duplicates(seed_graph_model, tmp_path):
+def test_a_load_that_stops_midway_resumes_without_duplicates(handmade_graph, tmp_path):
     server = FalkorDBServer(free_port(), free_port(), tmp_path).start()
     try:
         ledger = tmp_path / LEDGER_FILE
@@ -237,20 +296,24 @@ def test_a_load_that_stops_midway_resumes_without_duplicates(seed_graph_model, t
 
         with pytest.raises(Neo4jLoadError) as error:
             Neo4jLoader(NativeRunner(server.graph("kg")), batch_size=100, ledger=ledger,
-                        on_batch=stop_after_five).run(seed_graph_model)
-        assert re.match(r"neo4j: load failed at batch 6 of \d+ \(.*\): ConnectionError: .*5 batches are loaded and "
-                        rf"recorded in {re.escape(str(ledger))}; run the load again to finish it", str(error.value))
+                        on_batch=stop_after_five).run(handmade_graph)
+        # One batch per entity label (4), per paper-owned label (3), per relationship type (11), and the fingerprints:
+        # the server stops after the Paper nodes.
+        assert re.match(r"neo4j: load failed at batch 6 of 19 \(Claim nodes, 19 rows\): ConnectionError: .*5 batches "
+                        rf"are loaded and recorded in {re.escape(str(ledger))}; run the load again to finish it",
+                        str(error.value))
         assert len(json.loads(ledger.read_text())["done"]) == 5
         server.start()
-        report = Neo4jLoader(NativeRunner(server.graph("kg")), batch_size=100, ledger=ledger).run(seed_graph_model)
-        assert report.batches_skipped == 5
-        assert counts(server.graph("kg")) == expected_counts(seed_graph_model)
+        report = Neo4jLoader(NativeRunner(server.graph("kg")), batch_size=100, ledger=ledger).run(handmade_graph)
+        assert (report.batches_skipped, report.batches_run) == (5, 14)
+        assert counts(server.graph("kg")) == expected_counts(handmade_graph)
         assert not ledger.exists()  # complete: the paper fingerprints say what is loaded
     finally:
         server.shutdown()
 
 
-def test_a_flow_run_keeps_the_password_out_of_its_logs_and_artifacts(prefect_harness, tmp_path, monkeypatch):
+def test_a_flow_run_keeps_the_password_out_of_its_logs_and_artifacts(prefect_harness, handmade_pipeline, tmp_path,
+                                                                     monkeypatch):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
     from prefect.logging.handlers import APILogHandler
@@ -261,8 +324,8 @@ def test_a_flow_run_keeps_the_password_out_of_its_logs_and_artifacts(prefect_har
     monkeypatch.setenv("KGBUILD_NEO4J_URI", f"bolt://127.0.0.1:{port}")
     monkeypatch.setenv("KGBUILD_NEO4J_PASSWORD", PASSWORD)
     monkeypatch.setenv("KGBUILD_NEO4J_RETRY_SECONDS", "1")
-    state = build_graph_flow(inputs=[str(SEED_FILES["lines"])], out_dir=str(tmp_path), load_neo4j=True,
-                             return_state=True)
+    state = build_graph_flow(inputs=[str(CORPUS)], out_dir=str(tmp_path), load_neo4j=True,
+                             pipeline=handmade_pipeline, return_state=True)
     assert state.is_failed()
     APILogHandler().flush()  # logs reach the API in the background
     with get_client(sync_client=True) as client:
@@ -288,7 +351,8 @@ def test_the_password_can_come_from_a_prefect_secret_block(prefect_harness, monk
     assert PASSWORD not in repr(settings) and PASSWORD not in settings.model_dump_json()
 
 
-def test_a_flow_run_loads_over_bolt_and_counts_the_writes_in_its_artifact(prefect_harness, tmp_path, monkeypatch):
+def test_a_flow_run_loads_over_bolt_and_counts_the_writes_in_its_artifact(prefect_harness, handmade_pipeline,
+                                                                          tmp_path, monkeypatch):
     from test_rdf_store import latest_run_artifact
 
     from flows.build_graph import build_graph_flow
@@ -309,13 +373,20 @@ def test_a_flow_run_loads_over_bolt_and_counts_the_writes_in_its_artifact(prefec
         # Connected before the flow: once a Bolt driver has closed, this server stops answering new connections.
         graph = server.graph("falkordb")  # every Bolt database maps to this graph
         graph.query("RETURN 1")
-        summary = build_graph_flow(inputs=[str(listing)], out_dir=str(tmp_path / "out"), load_neo4j=True)
+        summary = build_graph_flow(inputs=[str(listing)], out_dir=str(tmp_path / "out"), load_neo4j=True,
+                                   pipeline=handmade_pipeline)
         [(papers,)] = graph.query("MATCH (p:Paper) RETURN count(p)").result_set
         assert papers == summary.papers == 2
+        # The hand-made pipeline finds accuracy and GLUE in the first paper, the Transformer, ImageNet and top-1
+        # accuracy in the second; a contribution and a finding (with the result "2 points") in the first, the
+        # result 88.5 in the second (no cue: not a claim).
+        assert {k: n for k, n in summary.nodes.items() if n} == {"Paper": 2, "Method": 1, "Dataset": 2, "Metric": 2,
+                                                                  "Claim": 2, "Result": 2}
+        assert sum(summary.edges.values()) == 16
         artifact = latest_run_artifact()
         assert "## Neo4j" in artifact and "| papers loaded | 2 |\n| papers replaced | 0 |" in artifact
         [(rows,)] = [(int(line.split("|")[2]),) for line in artifact.splitlines() if line.startswith("| rows written")]
         # every node and relationship, and one fingerprint row per paper
-        assert rows == sum(summary.nodes.values()) + sum(summary.edges.values()) + 2
+        assert rows == 11 + 16 + 2
     finally:
         server.shutdown()

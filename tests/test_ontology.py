@@ -1,4 +1,5 @@
-"""The OWL ontology (ontology/kgbuild.ttl) against vocab.KG and against the RDF the real stages write."""
+"""The OWL ontology (ontology/kgbuild.ttl) against vocab.KG and against the RDF the real stages write (on the
+hand-made corpus and pipeline, tests/handmade.py)."""
 
 from __future__ import annotations
 
@@ -18,46 +19,6 @@ DECLARATION_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
 # Not `XSD.string`: a DefinedNamespace at module level warns when pytest probes it for attributes.
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
-# Hugging Face Daily Papers style, like the seed corpus: title, abstract, author count, date (+ upvotes).
-LISTING = """\
-Daily Papers
-
-byAK and the research community
-
-LoRA: Low-Rank Adaptation of Large Language Models
-
-We propose Low-Rank Adaptation, or LoRA, which freezes the pre-trained model weights and injects trainable rank \
-decomposition matrices into each layer of the Transformer architecture, greatly reducing the number of trainable \
-parameters for downstream tasks such as question answering. LoRA achieves 89.7% accuracy on MNLI, outperforming full \
-fine-tuning of RoBERTa while using far less GPU memory. We find that adaptation matrices have a very low intrinsic rank.
-
-  • 7 authors
-·
-Jun 17, 2021
-
-Convolutional Stems for Small Vision Transformers
-
-We introduce ViT-Lite, a vision transformer for image classification that replaces patch embeddings with \
-convolutional stems. ViT-Lite reaches 81.2% top-1 accuracy on ImageNet and improves F1 score on CIFAR-10 over \
-ResNet-50 baselines trained with stochastic gradient descent. Our results show that convolutional stems stabilise \
-training of small vision transformers on limited data.
-
-  • 3 authors
-·
-Mar 16 12
-
-Sequence-Level Distillation for Fast Machine Translation
-
-Machine translation systems based on the Transformer are evaluated with BLEU on WMT14 English-German. We present \
-DistilMT, a knowledge distillation method that obtains a BLEU score of 29.1 on WMT14 English-German while being three \
-times faster at inference than the teacher model, and we show that sequence-level distillation with beam search \
-outperforms word-level distillation in low-resource settings.
-
-  • 2 authors
-·
-Dec 24, 2022 1
-"""
-
 ENTITY_CLASSES = {KG.Method: MLS.Algorithm, KG.Dataset: MLS.Dataset, KG.Metric: MLS.EvaluationMeasure,
                   KG.Task: MLS.Task, KG.Result: MLS.ModelEvaluation}
 
@@ -70,20 +31,12 @@ def ontology() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory: pytest.TempPathFactory) -> Graph:
-    from kgbuild.extract import load_extractor
-    from kgbuild.graph import build_graph, to_rdf
-    from kgbuild.resolve import resolve
-    from kgbuild.sources import ingest
+def output(handmade_graph) -> Graph:
+    """The RDF of the hand-made corpus (tests/handmade.py): every kind of node and edge, authors, upvotes, dates of
+    every precision."""
+    from kgbuild.graph import to_rdf
 
-    path = tmp_path_factory.mktemp("ontology-input") / "daily.txt"
-    path.write_text(LISTING, encoding="utf-8")
-    ingested = ingest([path])
-    assert ingested.quarantined == []
-    assert len(ingested.papers) == 3
-    # The rule pipeline: its output on this listing is fixed and exercises every term the checks need.
-    resolution = resolve(load_extractor("kgbuild_rules").run(ingested.papers))
-    return to_rdf(build_graph(ingested.papers, resolution.extractions, resolution.entities))
+    return to_rdf(handmade_graph)
 
 
 def kg_terms() -> list[URIRef]:

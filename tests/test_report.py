@@ -15,6 +15,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from conftest import ROOT
+from handmade import PRUNING_PAPER
 
 from kgbuild.export.report import drawn_nodes, script_json, write_report
 from kgbuild.graph.convert import to_networkx
@@ -102,44 +103,46 @@ def assert_clean(opened: OpenedReport) -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_graph(seed_build) -> nx.MultiDiGraph:
-    from kgbuild.sinks import folder_graph
-
-    return to_networkx(folder_graph(seed_build[0]))
+def corpus_graph(handmade_graph) -> nx.MultiDiGraph:
+    """The hand-made corpus's graph (tests/handmade.py): 65 nodes, 27 of them entities."""
+    return to_networkx(handmade_graph)
 
 
 def neighbourhood(graph: nx.MultiDiGraph, node: str, radius: int) -> nx.MultiDiGraph:
     return graph.subgraph(nx.ego_graph(graph.to_undirected(as_view=True), node, radius=radius).nodes).copy()
 
 
-def test_neighbourhood_report_renders_offline_in_chromium(seed_graph, browser, tmp_path):
-    lora = "method/low-rank-adaptation"
-    graph = neighbourhood(seed_graph, lora, radius=2)
-    summary = write_report(graph, tmp_path / "report", title="Neighbourhood of low-rank adaptation (LoRA)")
-    # LoRA, its 3 papers, 4 claims and 6 results, and what those name: all drawn.
-    assert (summary.nodes_total, summary.nodes_drawn, summary.edges_drawn) == (58, 58, 93)
-    assert summary.trend_plot is None  # none of the three papers has a dated month
+def test_neighbourhood_report_renders_offline_in_chromium(corpus_graph, browser, tmp_path):
+    lora = "method/lora"
+    graph = neighbourhood(corpus_graph, lora, radius=2)
+    summary = write_report(graph, tmp_path / "report", title="Neighbourhood of LoRA (Low-Rank Adaptation)")
+    # LoRA, its 3 papers and all their claims (9), results (6) and entities (13 more), and the 63 edges of those
+    # papers: all drawn (tests/test_select.py works the selection out).
+    assert (summary.nodes_total, summary.nodes_drawn, summary.edges_drawn) == (32, 32, 63)
+    assert (summary.entities, summary.leaderboard_rows) == (14, 4)
+    assert summary.trend_plot == tmp_path / "report" / "trends.svg"  # two of LoRA's papers are dated to the month
 
     opened = open_report(browser, summary.index)
     page = opened.page
     drawn = page.evaluate("[kgbuildReport.cy.nodes().length, kgbuildReport.cy.edges().length,"
                           " kgbuildReport.nodesExpected]")
-    assert drawn == [58, 93, 58]
-    assert page.evaluate(f"kgbuildReport.cy.$id('{lora}').data('caption')") == "low-rank adaptation"
+    assert drawn == [32, 63, 32]
+    assert page.evaluate(f"kgbuildReport.cy.$id('{lora}').data('caption')") == "LoRA"
     assert page.evaluate(PAINTED_PIXELS) > 20_000
-    assert page.locator("#cap-note").inner_text() == "All 58 nodes are drawn."
+    assert page.locator("#cap-note").inner_text() == "All 32 nodes are drawn."
 
     # Tapping a node shows its properties (aliases as the graph holds them).
     page.evaluate(f"void kgbuildReport.cy.$id('{lora}').select().emit('tap')")  # void: not serialised
     details = page.locator("#details").inner_text()
-    assert "low-rank adaptation" in details and "LoRA | Low-Rank Adaptation" in details
+    assert "LoRA" in details and "Low-Rank Adaptation" in details
     assert re.search(r"papers\s+3\b", details)
     assert page.locator("h2").all_inner_texts() == [
         "Graph", "Mentions over time", "Central entities", "Communities", "Methods and datasets",
         "Methods and tasks", "Leaderboard"]
-    # No dataset in this neighbourhood: the method-dataset table says so instead of being empty.
-    assert page.locator("section.tables table").count() == 3
-    assert page.locator("section.tables .empty").all_inner_texts() == ["None in this graph."]
+    # Methods and datasets (9 pairs: each paper's 3 methods with its dataset) and methods and tasks (6: papers 2 and
+    # 3) are both there; no table says it is empty.
+    assert page.locator("section.tables table").count() == 4
+    assert page.locator("section.tables .empty").all_inner_texts() == []
     assert_clean(opened)
 
     screenshot = tmp_path / "report.png"
@@ -149,15 +152,32 @@ def test_neighbourhood_report_renders_offline_in_chromium(seed_graph, browser, t
         shutil.copyfile(screenshot, DOCS_SCREENSHOT)
 
 
-def test_seed_report_draws_a_capped_subset_and_plots_trends(seed_graph, browser, tmp_path):
-    summary = write_report(seed_graph, tmp_path / "report", title="Seed corpus", max_nodes=120)
-    assert (summary.nodes_total, summary.entities) == (4052, 2673)
-    assert 0 < summary.nodes_drawn <= 120
+def test_empty_tables_say_so(corpus_graph, browser, tmp_path):
+    # Natural language understanding's neighbourhood: the task, the pruning paper addressing it and its contribution
+    # about it. No method-dataset or method-task pair, no result.
+    graph = neighbourhood(corpus_graph, "task/natural-language-understanding", radius=1)
+    assert sorted(graph.nodes) == [f"claim/{PRUNING_PAPER}/abstract/0-63", f"paper/{PRUNING_PAPER}",
+                                   "task/natural-language-understanding"]
+    summary = write_report(graph, tmp_path / "report", title="Natural language understanding")
+    assert (summary.nodes_drawn, summary.entities, summary.leaderboard_rows) == (3, 1, 0)
+    assert summary.trend_plot == tmp_path / "report" / "trends.svg"  # the paper is dated 2022-09-14
+    opened = open_report(browser, summary.index)
+    page = opened.page
+    assert page.locator("section.tables table").count() == 2  # central entities and communities
+    assert page.locator("section.tables .empty").all_inner_texts() == ["None in this graph.", "None in this graph."]
+    assert "No result in this graph is tied to both a dataset and a metric." in page.locator("body").inner_text()
+    assert_clean(opened)
+
+
+def test_capped_report_draws_a_subset_and_plots_trends(corpus_graph, browser, tmp_path):
+    summary = write_report(corpus_graph, tmp_path / "report", title="Hand-made corpus", max_nodes=30)
+    assert (summary.nodes_total, summary.entities, summary.leaderboard_rows) == (65, 27, 8)
+    assert 0 < summary.nodes_drawn <= 30
     assert summary.trend_plot == tmp_path / "report" / "trends.svg"
     assert summary.trend_plot.read_text(encoding="utf-8").startswith("<?xml")
     # Each leaderboard row and each table is in data/ as CSV too.
     with (tmp_path / "report" / "data" / "leaderboard.csv").open(encoding="utf-8") as f:
-        assert sum(1 for _ in f) == summary.leaderboard_rows + 1
+        assert sum(1 for _ in f) == 8 + 1
 
     opened = open_report(browser, summary.index)
     page = opened.page
@@ -165,13 +185,13 @@ def test_seed_report_draws_a_capped_subset_and_plots_trends(seed_graph, browser,
     assert page.evaluate("kgbuildReport.cy.nodes().filter(n => n.degree() === 0).length") == 0
     assert page.evaluate(PAINTED_PIXELS) > 20_000
     assert page.locator("#cap-note").inner_text().startswith(
-        f"This graph has 4,052 nodes; {summary.nodes_drawn} are drawn")
+        f"This graph has 65 nodes; {summary.nodes_drawn} are drawn")
     assert page.evaluate("document.querySelector('figure img').naturalWidth") > 0  # the SVG plot loaded
     # The concentric layout runs too.
     page.select_option("#layout", "concentric")
     page.wait_for_function("kgbuildReport.ready && kgbuildReport.layout === 'concentric'")
     assert_clean(opened)
-    page.screenshot(path=str(tmp_path / "seed-report.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "corpus-report.png"), full_page=True)
 
 
 HOSTILE = 'A </script><script>alert("x")</script> & <b>bold</b> \u2028 "quoted" \'single\''
@@ -208,15 +228,16 @@ def test_script_json_cannot_close_its_script_element():
     assert json.loads(text) == {"t": HOSTILE, "c": "<!-- x -->"}
 
 
-def test_drawn_nodes_keeps_seeds_and_rejects_unknown_ones(seed_graph):
-    seeds = ["method/low-rank-adaptation"]
-    drawn = drawn_nodes(seed_graph, 60, seeds)
-    assert seeds[0] in drawn and len(drawn) <= 60
-    assert "metric/accuracy" in drawn  # the entity of highest PageRank
+def test_drawn_nodes_keeps_seeds_and_rejects_unknown_ones(corpus_graph):
+    seeds = ["task/question-answering"]  # the entity of lowest PageRank
+    drawn = drawn_nodes(corpus_graph, 20, seeds)
+    assert seeds[0] in drawn and len(drawn) <= 20
+    assert "method/lora" in drawn  # the entity of highest PageRank (tests/test_analytics.py)
+    assert drawn_nodes(corpus_graph, 65) == sorted(corpus_graph.nodes)  # everything fits: all of it
     with pytest.raises(KeyError, match="seed node\\(s\\) not in the graph: method/nope"):
-        drawn_nodes(seed_graph, 60, ["method/nope"])
+        drawn_nodes(corpus_graph, 20, ["method/nope"])
     with pytest.raises(ValueError, match="max_nodes must be at least 1, not 0"):
-        drawn_nodes(seed_graph, 0)
+        drawn_nodes(corpus_graph, 0)
 
 
 def test_vendored_cytoscape_is_the_recorded_release():

@@ -1,8 +1,12 @@
-"""Entity resolution: merges and non-merges on the seed corpus, curated aliases, and keys stable across runs."""
+"""Entity resolution: merges and non-merges on the hand-made corpus (tests/handmade.py) and on small corpora written
+for one rule each, curated aliases, and keys stable across runs."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from handmade import ENTITY_KEYS, LORA_PAPER, QA_PAPER, VIT_PAPER, WMT14
 
 from kgbuild.model import EntityMention, EntityType, ExtractorInfo, Field, PaperExtraction
 from kgbuild.resolve import (
@@ -39,53 +43,100 @@ def key_of(resolution, kind: EntityType, text: str) -> str:
     raise AssertionError(f"no {kind} mention {text!r}")
 
 
-# --- the seed corpus, through the shipped pipeline ------------------------------------------------------------
+# --- the hand-made corpus (tests/handmade.py), and small corpora written for one rule each ---------------------
 
-def test_seed_acronyms_merge_with_their_long_forms(seed_extractions):
-    entities = seed_extractions.entities
-    lora = entities["method/low-rank-adaptation"]
-    assert lora.name == "low-rank adaptation"
-    assert set(lora.aliases) == {"LoRA", "Low-Rank Adaptation"}
-    cnn = entities["method/convolutional-neural-networks"]
-    assert {"CNN", "CNNs", "ConvNet", "ConvNets", "Convolutional Neural Network"} <= set(cnn.aliases)
-    assert key_of(seed_extractions, METHOD, "LoRA") == "method/low-rank-adaptation"
+def test_an_acronym_defined_in_one_paper_names_the_entity_in_all(handmade_resolution):
+    lora = handmade_resolution.entities["method/lora"]
+    assert (lora.type, lora.name, lora.aliases) == (METHOD, "LoRA", ("Low-Rank Adaptation",))
+    assert key_of(handmade_resolution, METHOD, "LoRA") == key_of(handmade_resolution, METHOD,
+                                                                 "Low-Rank Adaptation") == "method/lora"
+    # Paper 1 defines it (title and abstract); papers 2 and 3 write it bare: every mention's canonical is its name.
+    assert [(x.paper_id, m.text, m.canonical) for x in handmade_resolution.extractions for m in x.entities
+            if m.canonical == "LoRA"] == [
+        (LORA_PAPER, "LoRA", "LoRA"), (LORA_PAPER, "Low-Rank Adaptation", "LoRA"),
+        (LORA_PAPER, "Low-Rank Adaptation", "LoRA"), (LORA_PAPER, "LoRA", "LoRA"), (LORA_PAPER, "LoRA", "LoRA"),
+        *[(QA_PAPER, "LoRA", "LoRA")] * 3, *[(VIT_PAPER, "LoRA", "LoRA")] * 3]
+    # ScaLoRA, which contains "LoRA", is another method.
+    assert key_of(handmade_resolution, METHOD, "ScaLoRA") == "method/scalora"
 
 
-def test_seed_spelling_variants_merge(seed_extractions):
+def test_spelling_variants_merge():
     # Case, plural and "dataset" suffix variants: one entity, named by its undecorated form.
-    assert seed_extractions.entities["dataset/imagenet"].aliases == ("ImageNet dataset", "ImageNet datasets")
-    imagenet_1k = seed_extractions.entities["dataset/imagenet-1k"]
-    assert (imagenet_1k.name, imagenet_1k.aliases) == ("ImageNet-1k", ("ImageNet-1K dataset",))
-    assert seed_extractions.entities["method/transformer"].aliases == ("transformer",)
+    resolution = resolve([
+        paper("p1", (DATASET, "ImageNet", "ImageNet"), (DATASET, "ImageNet dataset", "ImageNet dataset")),
+        paper("p2", (DATASET, "ImageNet datasets", "ImageNet datasets"), (DATASET, "ImageNet", "ImageNet"),
+              (DATASET, "ImageNet-1k", "ImageNet-1k"), (DATASET, "ImageNet-1K dataset", "ImageNet-1K dataset")),
+        paper("p3", (METHOD, "Transformer", "Transformer"), (METHOD, "transformer", "transformer"),
+              (METHOD, "Transformers", "Transformers"), (METHOD, "Transformer", "Transformer")),
+    ], known=())
+    assert {k: (e.name, e.aliases) for k, e in resolution.entities.items()} == {
+        "dataset/imagenet": ("ImageNet", ("ImageNet dataset", "ImageNet datasets")),
+        "dataset/imagenet-1k": ("ImageNet-1k", ("ImageNet-1K dataset",)),
+        "method/transformer": ("Transformer", ("Transformers", "transformer")),  # the most written form
+    }
 
 
-def test_seed_spelling_matches_merge_hyphenation_and_british_spelling(seed_extractions):
+def test_spelling_matches_merge_hyphenation_british_spelling_and_typos():
+    resolution = resolve([
+        paper("p1", (DATASET, "CIFAR-100", "CIFAR-100"), (DATASET, "CIFAR-10", "CIFAR-10")),
+        paper("p2", (DATASET, "CIFAR100", "CIFAR100")),
+        paper("p3", (METHOD, "multi-layer perceptron", "multi-layer perceptron"),
+              (METHOD, "multi-layer perceptron", "multi-layer perceptron")),
+        paper("p4", (METHOD, "Multilayer Perceptron", "Multilayer Perceptron")),
+        paper("p5", (EntityType.METRIC, "generalisation error", "generalisation error")),
+        paper("p6", (EntityType.METRIC, "generalization error", "generalization error")),
+        paper("p7", (METHOD, "genetic algorithm", "genetic algorithm"), (METHOD, "genetic programming",
+                                                                         "genetic programming")),
+        # One letter from "genetic", but a different word: both spellings occur in two names of the corpus.
+        paper("p8", (METHOD, "generic algorithm", "generic algorithm"), (METHOD, "generic framework",
+                                                                         "generic framework")),
+        # A one-letter typo in a long word, written once.
+        paper("p9", (METHOD, "knowledge distilation", "knowledge distilation"),
+              (METHOD, "knowledge distillation", "knowledge distillation"),
+              (METHOD, "knowledge distillation", "knowledge distillation")),
+    ], known=())
     pairs = {(DATASET, "CIFAR-100"): "dataset/cifar-100", (DATASET, "CIFAR100"): "dataset/cifar-100",
              (DATASET, "CIFAR-10"): "dataset/cifar-10",
              (METHOD, "multi-layer perceptron"): "method/multi-layer-perceptron",
              (METHOD, "Multilayer Perceptron"): "method/multi-layer-perceptron",
              (EntityType.METRIC, "generalisation error"): "metric/generalisation-error",
              (EntityType.METRIC, "generalization error"): "metric/generalisation-error",
-             (METHOD, "genetic algorithm"): "method/genetic-algorithms",
-             # One letter from "genetic", but a different word: both spellings occur across the corpus.
-             (METHOD, "generic algorithm"): "method/generic-algorithm"}
-    assert {pair: key_of(seed_extractions, *pair) for pair in pairs} == pairs
+             (METHOD, "genetic algorithm"): "method/genetic-algorithm",
+             (METHOD, "generic algorithm"): "method/generic-algorithm",
+             (METHOD, "knowledge distilation"): "method/knowledge-distillation",
+             (METHOD, "knowledge distillation"): "method/knowledge-distillation"}
+    assert {pair: key_of(resolution, *pair) for pair in pairs} == pairs
+    assert len(resolution.entities) == 9
 
 
-def test_seed_look_alikes_stay_apart(seed_extractions):
-    keys = set(seed_extractions.entities)
-    # Versions and variants of a dataset are different datasets.
-    assert {"dataset/imagenet", "dataset/imagenet-1k", "dataset/imagenet-r"} <= keys
-    # A name that contains an acronym is not the acronym's entity.
-    assert {"method/low-rank-adaptation", "method/lora-setting", "method/low-rank-transformer"} <= keys
-    assert {"method/convolutional-neural-networks", "method/deep-cnn", "method/temporal-convolutional-network"} <= keys
+def test_look_alikes_stay_apart():
+    resolution = resolve([
+        # Versions and variants of a dataset are different datasets.
+        paper("p1", (DATASET, "ImageNet", "ImageNet"), (DATASET, "ImageNet-1k", "ImageNet-1k"),
+              (DATASET, "ImageNet-R", "ImageNet-R"), (DATASET, "ImageNet-21k", "ImageNet-21k")),
+        paper("p2", (METHOD, "GPT-3", "GPT-3"), (METHOD, "GPT-4", "GPT-4")),
+        # A name that contains an acronym is not the acronym's entity.
+        paper("p3", (METHOD, "Low-Rank Adaptation", "Low-Rank Adaptation"), (METHOD, "LoRA", "Low-Rank Adaptation"),
+              (METHOD, "LoRA setting", "LoRA setting"), (METHOD, "Low-Rank Transformer", "Low-Rank Transformer")),
+        paper("p4", (METHOD, "Convolutional Neural Network", "Convolutional Neural Network"),
+              (METHOD, "CNN", "Convolutional Neural Network"), (METHOD, "deep CNN", "deep CNN"),
+              (METHOD, "temporal convolutional network", "temporal convolutional network")),
+    ], known=())
+    assert sorted(resolution.entities) == [
+        "dataset/imagenet", "dataset/imagenet-1k", "dataset/imagenet-21k", "dataset/imagenet-r",
+        "method/cnn", "method/deep-cnn", "method/gpt-3", "method/gpt-4", "method/lora", "method/lora-setting",
+        "method/low-rank-transformer", "method/temporal-convolutional-network"]
 
 
-def test_seed_keys_are_readable_and_percent_safe(seed_extractions):
-    for key in seed_extractions.entities:
+def test_keys_are_readable_and_percent_safe(handmade_resolution):
+    assert sorted(handmade_resolution.entities) == sorted(ENTITY_KEYS)
+    for key in handmade_resolution.entities:
         kind, _, rest = key.partition("/")
         assert kind in {"method", "dataset", "metric", "task"}
         assert rest and rest.isascii() and " " not in rest, key
+    # Non-ASCII names are percent-encoded (UTF-8), and their entity keeps the name as written.
+    assert handmade_resolution.entities["method/nystr%C3%B6mformer"].name == "Nystr\u00f6mformer"
+    assert handmade_resolution.entities["dataset/wmt14-english%E2%80%93german"].name == WMT14
 
 
 # --- the rules, on small corpora ------------------------------------------------------------------------------
@@ -110,9 +161,28 @@ def test_an_acronym_defined_in_one_paper_resolves_a_bare_mention_in_another():
     resolution = resolve([
         paper("p1", (METHOD, "Low-Rank Adaptation", "Low-Rank Adaptation"), (METHOD, "LoRA", "Low-Rank Adaptation")),
         paper("p2", (METHOD, "LoRA", "LoRA")),
-    ])
-    assert list(resolution.entities) == ["method/low-rank-adaptation"]
-    assert [m.canonical for x in resolution.extractions for m in x.entities] == ["Low-Rank Adaptation"] * 3
+    ], known=())
+    # Its long form written as a name, the defined acronym is what the entity is called.
+    assert list(resolution.entities) == ["method/lora"]
+    assert resolution.entities["method/lora"].aliases == ("Low-Rank Adaptation",)
+    assert [m.canonical for x in resolution.extractions for m in x.entities] == ["LoRA"] * 3
+
+
+def test_a_defined_acronym_of_a_description_keeps_the_spelled_out_name():
+    resolution = resolve([
+        paper("p1", (METHOD, "federated learning", "federated learning"), (METHOD, "FL", "federated learning")),
+        paper("p2", (METHOD, "FL", "FL")),
+    ], known=())
+    assert [(e.key, e.name, e.aliases) for e in resolution.entities.values()] == [
+        ("method/federated-learning", "federated learning", ("FL",))]
+
+
+def test_an_acronym_two_entities_define_names_neither():
+    resolution = resolve([
+        paper("p1", (TASK, "Super-Resolution", "Super-Resolution"), (TASK, "SR", "Super-Resolution")),
+        paper("p2", (TASK, "Speech Recognition", "Speech Recognition"), (TASK, "SR", "Speech Recognition")),
+    ], known=())
+    assert sorted(e.name for e in resolution.entities.values()) == ["Speech Recognition", "Super-Resolution"]
 
 
 def test_an_ambiguous_acronym_is_not_merged_with_either_long_form():
@@ -120,14 +190,34 @@ def test_an_ambiguous_acronym_is_not_merged_with_either_long_form():
         paper("p1", (METHOD, "PPO", "Proximal Policy Optimization")),
         paper("p2", (METHOD, "PPO", "Pairwise Preference Optimization")),
         paper("p3", (METHOD, "PPO", "PPO")),
-    ])
+    ], known=())
     assert list(resolution.entities) == [
         "method/pairwise-preference-optimization", "method/ppo", "method/proximal-policy-optimization"]
 
 
-def test_types_are_never_merged():
-    resolution = resolve([paper("p1", (METHOD, "BERT", "BERT"), (TASK, "BERT", "BERT"))])
-    assert list(resolution.entities) == ["method/bert", "task/bert"]
+def test_one_type_per_name_across_the_corpus_by_the_mentions_confidences():
+    def typed(paper_id: str, kind: EntityType, confidence: float) -> PaperExtraction:
+        x = paper(paper_id, (kind, "Federated Learning", "Federated Learning"))
+        return replace(x, entities=(replace(x.entities[0], confidence=confidence),))
+
+    resolution = resolve([typed("p1", METHOD, 0.9), typed("p2", METHOD, 0.6), typed("p3", TASK, 0.95)], known=())
+    assert list(resolution.entities) == ["method/federated-learning"]
+    assert [m.type for x in resolution.extractions for m in x.entities] == [METHOD] * 3
+    # A Task in more papers, or more confidently, makes it a Task everywhere.
+    flipped = resolve([typed("p1", METHOD, 0.9), typed("p3", TASK, 0.95)], known=())
+    assert list(flipped.entities) == ["task/federated-learning"]
+
+
+def test_an_entity_is_a_node_when_at_least_half_its_mentions_are():
+    def mention(paper_id: str, generic: bool) -> PaperExtraction:
+        x = paper(paper_id, (METHOD, "DNNs", "DNNs"))
+        return replace(x, entities=(replace(x.entities[0], generic=generic),))
+
+    mostly_generic = resolve([mention("p1", True), mention("p2", True), mention("p3", False)], known=())
+    assert [e.generic for e in mostly_generic.entities.values()] == [True]
+    assert [m.generic for x in mostly_generic.extractions for m in x.entities] == [True, True, True]
+    half = resolve([mention("p1", True), mention("p2", False)], known=())
+    assert [e.generic for e in half.entities.values()] == [False]
 
 
 def test_curated_aliases_merge_name_and_link_external_ids(tmp_path):
@@ -167,7 +257,7 @@ def test_a_bad_alias_file_names_the_file_entry_and_reason(tmp_path, content, rea
 def test_keys_survive_a_new_preferred_name_and_a_later_merge():
     registry = EntityRegistry()
     first = resolve([paper("p1", (METHOD, "LoRA", "LoRA")),
-                     paper("p2", (METHOD, "low-rank adaptation", "low-rank adaptation"))], registry=registry)
+                     paper("p2", (METHOD, "low-rank adaptation", "low-rank adaptation"))], registry=registry, known=())
     assert list(first.entities) == ["method/lora", "method/low-rank-adaptation"]
     # A later corpus defines the acronym: both old keys are one entity now; the older key survives and the
     # younger is kept as replaced by it, so its IRI still resolves.
@@ -175,10 +265,11 @@ def test_keys_survive_a_new_preferred_name_and_a_later_merge():
         paper("p1", (METHOD, "LoRA", "LoRA")),
         paper("p2", (METHOD, "low-rank adaptation", "low-rank adaptation")),
         paper("p3", (METHOD, "Low-Rank Adaptation", "Low-Rank Adaptation"), (METHOD, "LoRA", "Low-Rank Adaptation")),
-    ], registry=registry)
+    ], registry=registry, known=())
     assert list(second.entities) == ["method/lora"]
     assert second.entities["method/lora"].replaces == ("method/low-rank-adaptation",)
     # Saved and loaded, the registry gives the same keys; an unrelated paper changes none of them.
     again = EntityRegistry.from_json(registry.to_json())
-    third = resolve([paper("p1", (METHOD, "LoRA", "LoRA")), paper("p4", (METHOD, "Adam", "Adam"))], registry=again)
+    third = resolve([paper("p1", (METHOD, "LoRA", "LoRA")), paper("p4", (METHOD, "Adam", "Adam"))], registry=again,
+                    known=())
     assert list(third.entities) == ["method/adam", "method/lora"]

@@ -1,7 +1,8 @@
 """Scheduled operation on a real Prefect server: `kgbuild serve` on a one-minute cron, and prefect.yaml on a pool.
 
 A `prefect server start` subprocess on 127.0.0.1 with its own PREFECT_HOME and scheduler settings, separate from the
-session's test harness. Every wait is bounded, and a failure shows the tail of the processes' logs.
+session's test harness. Every wait is bounded, and a failure shows the tail of the processes' logs. The runs extract
+with the hand-made pipeline (tests/handmade.py), passed as the deployment's `pipeline` parameter.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import ROOT, SAMPLE, SEED_FILES
+from handmade import CORPUS, NODES, PIPELINE_NAME, PIPELINE_VERSION
 
 BIN = Path(sys.executable).parent
 HEALTH_WAIT = 120  # a fresh venv's first server start creates and migrates its database
 DEPLOYMENT_WAIT = 120  # kgbuild serve imports spaCy and the flow before it registers the deployment
 SCHEDULE_WAIT = 60  # the server schedules a new deployment within 5 s (recent-deployments loop); backstop below
-RUN_WAIT = 180  # from the run's scheduled time: start (poll every 2 s) plus one build of the sample (~35 s here)
+RUN_WAIT = 180  # from the run's scheduled time: start (poll every 2 s) plus one build of 7 papers (~20 s here)
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 
@@ -161,18 +163,20 @@ def prefect_server(tmp_path_factory) -> Iterator[Server]:
         _stop(process)
 
 
-def test_kgbuild_serve_runs_the_build_on_its_cron(prefect_server, tmp_path):
+def test_kgbuild_serve_runs_the_build_on_its_cron(prefect_server, handmade_pipeline, tmp_path):
     server, out, serve_log = prefect_server, tmp_path / "out", tmp_path / "serve.log"
     logs = (serve_log, server.log)
-    serve = _start([str(BIN / "kgbuild"), "serve", "sample/seeds", "--out", str(out), "--cron", "* * * * *"],
-                   server.client_env(PREFECT_RUNNER_POLL_FREQUENCY="2"), serve_log)
+    # A relative input (made absolute in the deployment): the hand-made corpus, 8 records.
+    serve = _start([str(BIN / "kgbuild"), "serve", str(CORPUS.relative_to(ROOT)), "--out", str(out), "--cron",
+                    "* * * * *", "--pipeline", handmade_pipeline], server.client_env(PREFECT_RUNNER_POLL_FREQUENCY="2"),
+                   serve_log)
     try:
         deployment = _wait_for("deployment kgbuild-build-graph/kgbuild", DEPLOYMENT_WAIT,
                                lambda: server.deployment("kgbuild"), logs, (serve,))
         assert deployment["entrypoint"] == "flows.build_graph.build_graph_flow"
         assert [(s["schedule"]["cron"], s["active"]) for s in deployment["schedules"]] == [("* * * * *", True)]
         # Absolute paths: runs do not depend on where the server or the UI starts them from.
-        parameters = {"inputs": [str(SAMPLE)], "out_dir": str(out), "load_neo4j": False}
+        parameters = {"inputs": [str(CORPUS)], "out_dir": str(out), "load_neo4j": False, "pipeline": handmade_pipeline}
         assert deployment["parameters"] == parameters
 
         run = _wait_for("run scheduled by the server", SCHEDULE_WAIT,
@@ -193,17 +197,19 @@ def test_kgbuild_serve_runs_the_build_on_its_cron(prefect_server, tmp_path):
         assert finished["deployment_id"] == deployment["id"]
 
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-        assert (summary["papers"], summary["duplicates"], summary["quarantined"]) == (304, 3, 0)
-        assert (summary["corpus_papers"], summary["papers_extracted"]) == (304, 304)
-        assert summary["nodes"]["Paper"] == 304
+        assert (summary["papers"], summary["duplicates"], summary["quarantined"]) == (7, 1, 0)
+        assert (summary["corpus_papers"], summary["papers_extracted"]) == (7, 7)
+        assert summary["nodes"] == NODES
+        extractor = json.loads((out / "extractions.jsonl").read_text(encoding="utf-8").splitlines()[0])["extractor"]
+        assert (extractor["name"], extractor["version"]) == (PIPELINE_NAME, PIPELINE_VERSION)
         artifacts = server.http.post("/artifacts/filter", json={"artifacts": {
             "key": {"any_": ["kgbuild-run-summary"]}, "flow_run_id": {"any_": [run["id"]]}}}).json()
-        assert len(artifacts) == 1 and "| papers | 304 |" in artifacts[0]["data"]
+        assert len(artifacts) == 1 and "| papers | 7 |" in artifacts[0]["data"]
     finally:
         _stop(serve)
 
 
-def test_prefect_yaml_deploys_the_build_to_a_process_pool(prefect_server, tmp_path):
+def test_prefect_yaml_deploys_the_build_to_a_process_pool(prefect_server, handmade_pipeline, tmp_path):
     server, log = prefect_server, tmp_path / "prefect.log"
     out = tmp_path / "out"
     server.prefect("work-pool", "create", "kgbuild", "--type", "process", "--overwrite", log=log)
@@ -222,7 +228,8 @@ def test_prefect_yaml_deploys_the_build_to_a_process_pool(prefect_server, tmp_pa
 
     # One small run through a process worker, as `prefect worker start --pool kgbuild` would run the nightly one.
     server.prefect("deployment", "run", "kgbuild-build-graph/nightly",
-                   "--param", f"inputs={json.dumps([str(SEED_FILES['lines'])])}", log=log)
+                   "--param", f"inputs={json.dumps([str(SEED_FILES['lines'])])}",
+                   "--param", f"pipeline={handmade_pipeline}", log=log)
     server.prefect("worker", "start", "--pool", "kgbuild", "--run-once", log=log, timeout=RUN_WAIT)
     runs = server.http.post("/flow_runs/filter", json={
         "flow_runs": {"deployment_id": {"any_": [deployment["id"]]}, "state": {"type": {"any_": sorted(TERMINAL)}}},
@@ -230,3 +237,5 @@ def test_prefect_yaml_deploys_the_build_to_a_process_pool(prefect_server, tmp_pa
     assert [(r["state_name"], r["work_pool_name"], r["auto_scheduled"]) for r in runs] == [
         ("Completed", "kgbuild", False)], _tail(log, server.log)
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["papers"] == 11
+    extractor = json.loads((out / "extractions.jsonl").read_text(encoding="utf-8").splitlines()[0])["extractor"]
+    assert extractor["name"] == PIPELINE_NAME

@@ -1,5 +1,5 @@
-"""Subgraph selection on the seed graph: exact members of small selections, entity lookup, saved-query seeds,
-the CLI and the Prefect flow."""
+"""Subgraph selection on the hand-made corpus's graph (tests/handmade.py): exact members of selections worked out by
+hand, entity lookup, saved-query seeds, the CLI and the Prefect flow."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from handmade import DETR_PAPER, LORA_PAPER, NYSTROM_PAPER, PAPER_IDS, PRUNING_PAPER, QA_PAPER, VIT_PAPER
 from test_cli import kgbuild
 
 from kgbuild.export.select import (
@@ -21,73 +22,93 @@ from kgbuild.export.select import (
 from kgbuild.graph import EdgeKind, KnowledgeGraph, Node, NodeKind, node_iri
 from kgbuild.graph.rdf import STATEMENTS_GRAPH, graph_quads, statement_iri
 from kgbuild.graph.vocab import KG
-from kgbuild.sinks import folder_graph
 from kgbuild.sinks.saved_queries import cypher_node_refs, folder_store, saved_query_seeds, sparql_node_refs
 
-LORA = "method/low-rank-adaptation"
-# The three seed papers that use LoRA (none of them dated).
-MOS, VB_LORA, S2FT = "hash:d9234231404a77ce", "hash:7de02a2894c86550", "hash:badc2598f9d94b2b"
+LORA = "method/lora"
+# LoRA's claims (paper 1: its contribution and a finding; paper 2: two findings; paper 3: one) and results.
+LORA_CLAIMS = (f"claim/{LORA_PAPER}/abstract/100-243", f"claim/{LORA_PAPER}/abstract/244-336",
+               f"claim/{QA_PAPER}/abstract/110-195", f"claim/{QA_PAPER}/abstract/196-254",
+               f"claim/{VIT_PAPER}/abstract/154-225")
+LORA_RESULTS = (f"result/{LORA_PAPER}/abstract/277-282", f"result/{QA_PAPER}/abstract/123-127",
+                f"result/{QA_PAPER}/abstract/213-216")
+PAPER_NODES = {pid: f"paper/{pid}" for pid in PAPER_IDS}
 
 
 @pytest.fixture(scope="module")
-def seed_folder(seed_build) -> Path:
-    return seed_build[0]
+def built_folder(handmade_build) -> Path:
+    return handmade_build[0]
 
 
 @pytest.fixture(scope="module")
-def index(seed_folder) -> GraphIndex:
-    return GraphIndex(folder_graph(seed_folder))
+def index(handmade_graph) -> GraphIndex:
+    return GraphIndex(handmade_graph)
 
 
 def ids(subgraph) -> set[str]:
     return set(subgraph.graph.nodes)
 
 
+def paper_owned(index: GraphIndex, *papers: str) -> set[str]:
+    """Every node of these papers: the paper, its claims and results, and the entities it names."""
+    nodes = {f"paper/{p}" for p in papers}
+    owned = {n for n in index.graph.nodes if n.split("/")[0] in ("claim", "result") and n.split("/")[1] in papers}
+    named = {t for (s, _, t) in index.graph.edges if s in nodes | owned}
+    return nodes | owned | named
+
+
 def test_one_hop_of_lora_is_its_papers_claims_and_results(index):
     sub = select_subgraph(index, SubgraphQuery(entities=("LoRA",), hops=1))
-    assert ids(sub) == {
-        LORA, f"paper/{MOS}", f"paper/{VB_LORA}", f"paper/{S2FT}",
-        f"claim/{MOS}/abstract/935-1102", f"claim/{VB_LORA}/abstract/977-1098",
-        f"claim/{S2FT}/abstract/898-1235", f"claim/{S2FT}/abstract/1236-1452",
-        f"result/{VB_LORA}/abstract/1034-1038", *(f"result/{S2FT}/abstract/{span}" for span in
-                                                  ("1089-1093", "1098-1102", "1167-1172", "1352-1360", "1410-1413")),
-    }
+    assert ids(sub) == {LORA, PAPER_NODES[LORA_PAPER], PAPER_NODES[QA_PAPER], PAPER_NODES[VIT_PAPER], *LORA_CLAIMS,
+                        *LORA_RESULTS}
     assert sub.seeds == (LORA,)
-    assert sub.counts() == ({"Paper": 3, "Method": 1, "Claim": 4, "Result": 6},
-                            {"USES": 3, "CLAIMS": 4, "ABOUT": 4, "REPORTS": 6, "OF_METHOD": 6})
+    # Paper 1 proposes LoRA (its contribution) and uses it (its finding, its title).
+    assert sub.counts() == ({"Paper": 3, "Method": 1, "Claim": 5, "Result": 3},
+                            {"PROPOSES": 1, "USES": 3, "CLAIMS": 5, "ABOUT": 5, "REPORTS": 3, "OF_METHOD": 3})
     # Induced: every edge of the corpus between two selected nodes, and no other.
     corpus = index.graph.edges
     assert set(sub.graph.edges) == {k for k in corpus if k[0] in ids(sub) and k[2] in ids(sub)}
 
 
+def test_two_hops_of_lora_are_all_of_its_papers(index):
+    sub = select_subgraph(index, SubgraphQuery(entities=("LoRA",), hops=2))
+    assert ids(sub) == paper_owned(index, LORA_PAPER, QA_PAPER, VIT_PAPER)
+    assert sub.counts() == (
+        {"Paper": 3, "Method": 6, "Dataset": 3, "Metric": 3, "Task": 2, "Claim": 9, "Result": 6},
+        {"PROPOSES": 2, "USES": 9, "EVALUATES_ON": 3, "ADDRESSES": 2, "MEASURES": 3, "CLAIMS": 9, "ABOUT": 16,
+         "REPORTS": 6, "OF_METHOD": 5, "ON_DATASET": 4, "FOR_METRIC": 4})
+
+
 def test_a_confidence_threshold_drops_edges_claims_and_results_before_traversal(index):
-    sub = select_subgraph(index, SubgraphQuery(entities=("LoRA",), hops=2, min_confidence=0.8))
-    assert ids(sub) == {LORA, f"paper/{S2FT}", f"claim/{S2FT}/abstract/1453-1648", "method/large-language-models",
-                        "method/transformer-blocks", "metric/generalization-ability", "task/optimization"}
-    assert min(e.provenance.confidence for e in sub.graph.edges.values()) >= 0.8
-    # The other two papers use LoRA with less confidence: traversal did not pass through them.
-    assert [index.graph.edges[(f"paper/{p}", EdgeKind.USES, LORA)].provenance.confidence < 0.8
-            for p in (MOS, VB_LORA, S2FT)] == [True, True, False]
-    assert ids(select_subgraph(index, SubgraphQuery(entities=("LoRA",), hops=2, min_confidence=0.95))) == {LORA}
+    # The ruler's mentions are 0.5; ABOUT and result links take the lower of the two ends' confidences.
+    sub = select_subgraph(index, SubgraphQuery(entities=("LoRA",), hops=2, min_confidence=0.5))
+    assert ids(sub) == paper_owned(index, QA_PAPER, VIT_PAPER) | {LORA}
+    assert min(e.provenance.confidence for e in sub.graph.edges.values()) == 0.5
+    assert len(sub.graph.edges) == 25 + 20  # every edge of papers 2 and 3
+    # Paper 1's LoRA is typed through its acronym definition, with less confidence: traversal did not pass it.
+    assert [index.graph.edges[(PAPER_NODES[p], EdgeKind.USES, LORA)].provenance.confidence < 0.5
+            for p in (LORA_PAPER, QA_PAPER, VIT_PAPER)] == [True, False, False]
+    # Every edge to LoRA is at most 0.5: above that, nothing is reached.
+    assert ids(select_subgraph(index, SubgraphQuery(entities=("LoRA",), hops=2, min_confidence=0.6))) == {LORA}
+    # Claims and results under the threshold go, with their edges: at 0.85, the findings of 0.92 and 0.95 stay.
+    claims = select_subgraph(index, SubgraphQuery(node_kinds=("Claim",), min_confidence=0.85))
+    assert {n.properties["confidence"] for n in claims.graph.nodes.values()} == {0.92, 0.95}
 
 
 def test_a_date_window_keeps_the_papers_dated_in_it_with_their_claims_and_results(index):
-    sub = select_subgraph(index, SubgraphQuery(since="2024"))
-    papers = {n for n in ids(sub) if n.startswith("paper/")}
-    assert papers == {"paper/hash:7ddc92c4e5fc10e7", "paper/hash:2733423009cba25b", "paper/hash:82f68b0fb4e6b8dc",
-                      "paper/hash:4033b9174617b295"}
+    sub = select_subgraph(index, SubgraphQuery(since="2023"))
+    assert ids(sub) == paper_owned(index, QA_PAPER, VIT_PAPER)  # 2023-11 and 2024
     owned = [n for n in sub.graph.nodes.values() if n.kind in (NodeKind.CLAIM, NodeKind.RESULT)]
-    assert {f"paper/{n.properties['paper_id']}" for n in owned} <= papers
-    assert len(owned) == sum(1 for n in index.graph.nodes.values() if n.kind in (NodeKind.CLAIM, NodeKind.RESULT)
-                             and f"paper/{n.properties['paper_id']}" in papers)
+    assert len(owned) == 3 + 3 + 3 + 2
     # Entities come with the papers that name them, and only those.
     named = {e.target for e in sub.graph.edges.values()}
     assert {n.id for n in sub.graph.nodes.values() if n.kind.value in ("Method", "Dataset", "Metric", "Task")} == \
         {t for t in named if not t.startswith(("claim/", "result/"))}
-    until = select_subgraph(index, SubgraphQuery(until="2017-11", node_kinds=("Paper",)))
-    assert ids(until) == {"paper/hash:a5f0ae2c80cf7efb", "paper/hash:e7b23d8933f4d2c2"}  # 2015-11-19, 2017-11-13
-    # Undated (and yearless "--03-16") papers are out of any window: LoRA's papers are undated.
-    assert ids(select_subgraph(index, SubgraphQuery(entities=("LoRA",), hops=2, since="2000"))) == {LORA}
+    # A year-only date (Nyströmformer's "2021") is in a window its year overlaps; 2021-06-17 and 2020-05 too.
+    until = select_subgraph(index, SubgraphQuery(until="2021-06", node_kinds=("Paper",)))
+    assert ids(until) == {PAPER_NODES[LORA_PAPER], PAPER_NODES[DETR_PAPER], PAPER_NODES[NYSTROM_PAPER]}
+    # Undated papers are out of any window: knowledge distillation's only paper has no date.
+    assert ids(select_subgraph(index, SubgraphQuery(entities=("knowledge distillation",), hops=2, since="2000"))) \
+        == {"method/knowledge-distillation"}
 
 
 def test_partial_dates_are_in_a_window_their_interval_overlaps():
@@ -102,24 +123,37 @@ def test_partial_dates_are_in_a_window_their_interval_overlaps():
 
 
 def test_node_kinds_keep_the_papers_that_connect_kept_nodes(index):
-    sub = select_subgraph(index, SubgraphQuery(entities=("ImageNet",), hops=2, node_kinds=("Method", "Metric")))
-    assert sub.counts()[0] == {"Paper": 17, "Method": 143, "Dataset": 1, "Metric": 20}
+    sub = select_subgraph(index, SubgraphQuery(entities=("GLUE",), hops=2, node_kinds=("Method", "Metric")))
+    # GLUE's papers (1 and 7), their methods and metric, and GLUE itself (the seed); not their claims and results.
+    assert ids(sub) == {"dataset/glue", PAPER_NODES[LORA_PAPER], PAPER_NODES[PRUNING_PAPER], LORA,
+                        "method/transformer", "method/roberta", "method/structured-pruning", "metric/accuracy"}
+    assert sub.counts() == ({"Paper": 2, "Method": 4, "Dataset": 1, "Metric": 1},
+                            {"PROPOSES": 2, "USES": 4, "EVALUATES_ON": 2, "MEASURES": 2})
     kept = {n for n in ids(sub) if not n.startswith("paper/")}
     for paper in (n for n in ids(sub) if n.startswith("paper/")):
         assert len({t for (s, _, t) in sub.graph.edges if s == paper} & kept) >= 2
-    # No method or metric is isolated: each is stated by a paper of the selection.
-    assert kept - {"dataset/imagenet"} == {t for (s, _, t) in sub.graph.edges if s.startswith("paper/")} - \
-        {"dataset/imagenet"}
 
 
 def test_entities_are_found_by_name_alias_id_or_iri_case_insensitively(index):
-    for ref in ("LoRA", "lora", "low-rank adaptation", "Low-Rank  Adaptation", LORA, node_iri(LORA)):
+    for ref in ("LoRA", "lora", "LoRAs", "low-rank adaptation", "Low-Rank  Adaptation", LORA, node_iri(LORA)):
         assert index.entities_named(ref) == [LORA], ref
-    assert index.entities_named("SOTA") == ["dataset/sota", "method/sota"]
-    narrowed = select_subgraph(index, SubgraphQuery(entities=("SOTA",), hops=0, node_kinds=("Method",)))
-    assert narrowed.seeds == ("method/sota",)
+    assert index.entities_named("nyströmformer") == ["method/nystr%C3%B6mformer"]
+    assert index.entities_named(node_iri("method/nystr%C3%B6mformer")) == ["method/nystr%C3%B6mformer"]
     with pytest.raises(UnknownEntityError, match=r"no entity named 'LoRa adaptr'; closest known names: 'LoRA', "):
         index.entities_named("LoRa adaptr")
+
+
+def test_a_name_several_kinds_share_selects_all_of_them_unless_kinds_narrow_it():
+    graph = KnowledgeGraph()
+    for node in (Node("paper/p", NodeKind.PAPER, "p", {"paper_id": "p", "title": "p", "abstract": "", "source": "x:1"}),
+                 Node("method/sota", NodeKind.METHOD, "SOTA", {"name": "SOTA", "aliases": "", "papers": 1}),
+                 Node("dataset/sota", NodeKind.DATASET, "SOTA", {"name": "SOTA", "aliases": "", "papers": 1})):
+        graph.add_node(node)
+    index = GraphIndex(graph)
+    assert index.entities_named("SOTA") == ["dataset/sota", "method/sota"]
+    assert select_subgraph(index, SubgraphQuery(entities=("sota",), hops=0)).seeds == ("dataset/sota", "method/sota")
+    narrowed = select_subgraph(index, SubgraphQuery(entities=("SOTA",), hops=0, node_kinds=("Method",)))
+    assert narrowed.seeds == ("method/sota",)
 
 
 @pytest.mark.parametrize(("query", "message"), [
@@ -136,33 +170,35 @@ def test_bad_queries_say_what_is_wrong(query, message):
 
 
 def test_seeds_that_match_nothing_are_an_error_not_the_whole_graph(index):
+    # Text seeds are papers whose title or abstract holds the text (any case).
+    assert ids(select_subgraph(index, SubgraphQuery(text="nyström METHOD", hops=0))) == {PAPER_NODES[NYSTROM_PAPER]}
     with pytest.raises(SelectionError, match="the query's seeds match nothing: text 'no such phrase anywhere'"):
         select_subgraph(index, SubgraphQuery(text="no such phrase anywhere"))
 
 
 def test_the_subgraph_rdf_is_part_of_the_corpus_rdf_with_corpus_wide_support(index):
     accuracy = "metric/accuracy"
-    sub = select_subgraph(index, SubgraphQuery(entities=("accuracy",), hops=1, since="2023"))
+    # Since 2022: of accuracy's three papers (1, 6, 7), only the pruning paper (2022-09-14).
+    sub = select_subgraph(index, SubgraphQuery(entities=("accuracy",), hops=1, since="2022"))
+    assert ids(sub) == {accuracy, PAPER_NODES[PRUNING_PAPER], f"claim/{PRUNING_PAPER}/abstract/64-141",
+                        f"result/{PRUNING_PAPER}/abstract/118-123"}
     quads = set(sub.quads())
     assert quads <= set(graph_quads(index.graph))
     measures = sum(1 for (_, kind, target) in sub.graph.edges if kind is EdgeKind.MEASURES and target == accuracy)
     statement = statement_iri(EdgeKind.MEASURES, accuracy)
     support = [q.object.value for q in quads if q.graph_name.value == STATEMENTS_GRAPH
                and q.subject.value == statement and q.predicate.value == str(KG.support)]
-    assert support == [str(index.support()[(EdgeKind.MEASURES, accuracy)])]
-    assert index.support()[(EdgeKind.MEASURES, accuracy)] > measures > 0
-    assert sub.graph.nodes[accuracy].properties["papers"] == 49  # the corpus's count, not the slice's
+    assert (support, measures) == (["3"], 1)
+    assert sub.graph.nodes[accuracy].properties["papers"] == 3  # the corpus's count, not the slice's
 
 
-def test_a_saved_sparql_query_seeds_the_claims_it_returns(index, seed_folder):
+def test_a_saved_sparql_query_seeds_the_claims_it_returns(index, built_folder):
     query = (ROOT / "queries" / "claims_about.rq").read_text(encoding="utf-8")
-    refs = sparql_node_refs(folder_store(seed_folder), query, {"name": "LoRA"})
-    claims = [f"claim/{MOS}/abstract/935-1102", f"claim/{VB_LORA}/abstract/977-1098",
-              f"claim/{S2FT}/abstract/898-1235", f"claim/{S2FT}/abstract/1236-1452"]
-    assert refs == [node_iri(c) for c in sorted(claims)]
-    seeds = saved_query_seeds(index, seed_folder, ROOT / "queries" / "claims_about.rq", params=["name=lora"])
+    refs = sparql_node_refs(folder_store(built_folder), query, {"name": "LoRA"})
+    assert refs == [node_iri(c) for c in sorted(LORA_CLAIMS)]
+    seeds = saved_query_seeds(index, built_folder, ROOT / "queries" / "claims_about.rq", params=["name=lora"])
     sub = select_subgraph(index, SubgraphQuery(node_ids=tuple(seeds), hops=0))
-    assert ids(sub) == set(claims)
+    assert ids(sub) == set(LORA_CLAIMS)
 
 
 def test_a_saved_cypher_query_seeds_the_nodes_it_returns(falkordb, index):
@@ -175,44 +211,46 @@ def test_a_saved_cypher_query_seeds_the_nodes_it_returns(falkordb, index):
     statement = ("// Methods used by the papers that evaluate on a dataset.\n"
                  "MATCH (d:Dataset {name: $dataset})<-[:EVALUATES_ON]-(:Paper)-[:USES]->(m:Method)\n"
                  "RETURN DISTINCT m ORDER BY m.id LIMIT $limit")
-    refs = cypher_node_refs(NativeRunner(graph), statement, {"dataset": "ImageNet", "limit": "3"})
-    edges = index.graph.edges
-    on_imagenet = {s for (s, kind, t) in edges if kind is EdgeKind.EVALUATES_ON and t == "dataset/imagenet"}
-    assert refs == sorted({t for (s, kind, t) in edges if kind is EdgeKind.USES and s in on_imagenet})[:3]
+    # GLUE's papers use LoRA, the Transformer and RoBERTa (1), and RoBERTa (7).
+    refs = cypher_node_refs(NativeRunner(graph), statement, {"dataset": "GLUE", "limit": "2"})
+    assert refs == [LORA, "method/roberta"]
     ids_only = cypher_node_refs(NativeRunner(graph), "MATCH (m:Method {name: $name}) RETURN m.id AS id",
-                                {"name": "low-rank adaptation"})
+                                {"name": "LoRA"})
     assert known_nodes(index, ids_only) == [LORA]
 
 
-def test_cli_exports_a_selection_and_reports_it(seed_folder, tmp_path):
+def test_cli_exports_a_selection_and_reports_it(built_folder, tmp_path):
     target = tmp_path / "lora.json"
-    done = kgbuild("export", str(seed_folder), "--entity", "LoRA", "--hops", "2", "--min-confidence", "0.8",
+    done = kgbuild("export", str(built_folder), "--entity", "LoRA", "--hops", "2", "--min-confidence", "0.5",
                    "--format", "json", "--out", str(target))
     assert done.returncode == 0, done.stderr
-    assert "selected 7 nodes (Paper 1, Method 3, Metric 1, Task 1, Claim 1)" in done.stdout
-    assert "6 edges (USES 3, ADDRESSES 1, MEASURES 1, CLAIMS 1)" in done.stdout
+    # Papers 2 and 3 with all of theirs (see the confidence test above).
+    assert ("selected 24 nodes (Paper 2, Method 5, Dataset 2, Metric 2, Task 2, Claim 6, Result 5)"
+            in done.stdout)
+    assert ("45 edges (PROPOSES 1, USES 6, EVALUATES_ON 2, ADDRESSES 2, MEASURES 2, CLAIMS 6, ABOUT 11, REPORTS 5, "
+            "OF_METHOD 4, ON_DATASET 3, FOR_METRIC 3)") in done.stdout
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert (len(data["nodes"]), len(data["edges"])) == (7, 6)
-    done = kgbuild("export", str(seed_folder), "--entity", "LoRa adaptr", "--format", "csv", "--out", str(tmp_path))
+    assert (len(data["nodes"]), len(data["edges"])) == (24, 45)
+    done = kgbuild("export", str(built_folder), "--entity", "LoRa adaptr", "--format", "csv", "--out", str(tmp_path))
     assert done.returncode == 2
     assert done.stderr.startswith("kgbuild: export: no entity named 'LoRa adaptr'; closest known names: 'LoRA'")
-    done = kgbuild("export", str(seed_folder), "--since", "2024", "--format", "nq", "--out", str(tmp_path / "x"))
+    done = kgbuild("export", str(built_folder), "--since", "2024", "--format", "nq", "--out", str(tmp_path / "x"))
     assert (done.returncode, done.stderr.strip()) == (2, "kgbuild: export: --format nq is a whole-store format; a "
                                                          "subgraph is written as one of graphml, gexf, json, csv, "
                                                          "ttl, jsonld")
 
 
-def test_the_export_flow_writes_the_same_selection(prefect_harness, seed_folder, index, tmp_path):
+def test_the_export_flow_writes_the_same_selection(prefect_harness, built_folder, index, tmp_path):
     from flows.export_subgraph import export_subgraph_flow
 
-    target = tmp_path / "imagenet.graphml"
-    counts = export_subgraph_flow(str(seed_folder), str(target), "graphml", entities=["ImageNet"], hops=2,
+    target = tmp_path / "glue.graphml"
+    counts = export_subgraph_flow(str(built_folder), str(target), "graphml", entities=["GLUE"], hops=2,
                                   node_kinds=["Method", "Metric"])
-    assert counts == {"nodes": {"Paper": 17, "Method": 143, "Dataset": 1, "Metric": 20},
-                      "edges": {"PROPOSES": 18, "USES": 154, "EVALUATES_ON": 17, "MEASURES": 30}}
+    assert counts == {"nodes": {"Paper": 2, "Method": 4, "Dataset": 1, "Metric": 1},
+                      "edges": {"PROPOSES": 2, "USES": 4, "EVALUATES_ON": 2, "MEASURES": 2}}
     import networkx as nx
 
     read = nx.read_graphml(target, force_multigraph=True)
-    expected = select_subgraph(index, SubgraphQuery(entities=("ImageNet",), hops=2, node_kinds=("Method", "Metric")))
+    expected = select_subgraph(index, SubgraphQuery(entities=("GLUE",), hops=2, node_kinds=("Method", "Metric")))
     assert set(read.nodes) == ids(expected)
-    assert read.number_of_edges() == len(expected.graph.edges)
+    assert read.number_of_edges() == len(expected.graph.edges) == 10

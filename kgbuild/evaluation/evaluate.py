@@ -8,7 +8,9 @@ compared with the gold character spans:
   (each gold span matched at most once);
 - only the types a gold set annotates are scored on it (SciERC has no Dataset);
 - claims are scored per sentence on CSAbstruct: a gold sentence counts as predicted
-  with a claim type when a predicted claim of that type covers most of it.
+  with a claim type when a predicted claim of that type covers most of it;
+- graph-level: the entity nodes per paper against kgbuild's own graph gold on SciERC and
+  CSAbstruct dev abstracts (`kgbuild.evaluation.graph_gold`).
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from kgbuild.evaluation.gold import (
     read_scirex,
     read_tdmsci,
 )
+from kgbuild.evaluation.graph_gold import GraphGoldAbstract, GraphScores, read_graph_gold, score_graph
 from kgbuild.extract import Extractor
 from kgbuild.model import Paper, PaperExtraction, SourceRef
+from kgbuild.resolve import resolve
 
 CONFIDENCE_LEVELS = (0.5, 0.8)
 
@@ -145,6 +149,15 @@ class Evaluation:
     pipeline: str
     entities: list[EntityScores]
     claims: ClaimScores
+    graph: GraphScores | None = None
+
+
+def graph_level(extractor: Extractor, golds: list[GraphGoldAbstract], name: str = "graph gold dev") -> GraphScores:
+    """Graph-level scores of the extractor on hand-annotated abstracts, resolved together as one corpus (the type
+    vote and acronym definitions work across them, as in a build)."""
+    papers = [Paper(id=g.id, title="", abstract=g.text, source=SourceRef("graph-gold", i, "eval"))
+              for i, g in enumerate(golds, start=1)]
+    return score_graph(name, golds, resolve(extractor.run(papers)).extractions)
 
 
 def evaluate(extractor: Extractor, eval_dir: Path) -> Evaluation:
@@ -155,4 +168,5 @@ def evaluate(extractor: Extractor, eval_dir: Path) -> Evaluation:
     }
     entity_scores = [score_entities(name, golds, extractor.run(_papers(golds))) for name, golds in sets.items()]
     claims = score_claims(list(read_csabstruct(eval_dir / "csabstruct" / "dev.jsonl")), extractor)
-    return Evaluation(f"{extractor.info.name} {extractor.info.version}", entity_scores, claims)
+    return Evaluation(f"{extractor.info.name} {extractor.info.version}", entity_scores, claims,
+                      graph_level(extractor, read_graph_gold("dev")))

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kgbuild.evaluation.evaluate import CONFIDENCE_LEVELS, Counts, Evaluation
+from kgbuild.evaluation.graph_gold import CONFIDENCE_LEVELS as GRAPH_CONFIDENCE_LEVELS
+from kgbuild.evaluation.graph_gold import GraphScores
+from kgbuild.model import EntityType
 
 # The types each gold set is measured on for the headline micro-F1.
 HEADLINE_TYPES = {"SciERC dev": ("Method", "Task", "Metric"), "TDMSci dev": ("Task", "Dataset", "Metric"),
@@ -17,12 +20,37 @@ def _prf(c: Counts) -> str:
 
 def headline(evaluation: Evaluation) -> dict[str, float]:
     out = {}
+    if evaluation.graph is not None:
+        micro = evaluation.graph.micro()
+        dataset = evaluation.graph.per_type[EntityType.DATASET]
+        out["Graph gold dev: entity node precision (typed, micro)"] = round(100 * micro.precision, 1)
+        out["Graph gold dev: entity node recall (typed, micro)"] = round(100 * micro.recall, 1)
+        out["Graph gold dev: Dataset node F1"] = round(100 * dataset.f1, 1)
     for s in evaluation.entities:
         types = HEADLINE_TYPES[s.name]
         out[f"{s.name} strict micro-F1 ({'+'.join(types)})"] = round(100 * s.micro("strict", types).f1, 1)
     for kind in ("contribution", "finding"):
         out[f"CSAbstruct dev {kind} F1"] = round(100 * evaluation.claims.per_type[kind].f1, 1)
     return out
+
+
+def _graph_section(g: GraphScores) -> list[str]:
+    lines = [f"### Graph-level entity nodes, graph gold dev ({g.abstracts} abstracts)", "",
+             "Distinct entities per paper as the graph shows them (resolved, generic ones left out), against the",
+             "core entities of kgbuild's graph gold; a node matching only a borderline gold entity is not counted.",
+             "", "| type | nodes | correct | P | core gold | found | R | F1 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for kind in EntityType:
+        c = g.per_type[kind]
+        lines.append(f"| {kind.value} | {c.tp + c.fp} | {c.tp} | {100 * c.precision:.1f} | {c.core} | {c.found} | "
+                     f"{100 * c.recall:.1f} | {100 * c.f1:.1f} |")
+    m = g.micro()
+    lines.append(f"| micro | {m.tp + m.fp} | {m.tp} | {100 * m.precision:.1f} | {m.core} | {m.found} | "
+                 f"{100 * m.recall:.1f} | {100 * m.f1:.1f} |")
+    lines += ["", "Node precision by confidence: " + ", ".join(
+        f"≥ {level}: {100 * g.at_confidence[level].precision:.1f} "
+        f"({g.at_confidence[level].tp + g.at_confidence[level].fp} nodes)" for level in GRAPH_CONFIDENCE_LEVELS), ""]
+    return lines
 
 
 def render(evaluations: list[Evaluation], notes: str = "", sections: Sequence[str] = ()) -> str:
@@ -38,8 +66,8 @@ def render(evaluations: list[Evaluation], notes: str = "", sections: Sequence[st
     lines += ["## Summary", "", "| measure | " + " | ".join(e.pipeline for e in evaluations) + " |",
               "|---|" + "---:|" * len(evaluations)]
     heads = [headline(e) for e in evaluations]
-    for key in heads[0]:
-        lines.append(f"| {key} | " + " | ".join(f"{h[key]:.1f}" for h in heads) + " |")
+    for key in dict.fromkeys(k for h in heads for k in h):
+        lines.append(f"| {key} | " + " | ".join(f"{h[key]:.1f}" if key in h else "n/a" for h in heads) + " |")
     for e in evaluations:
         lines += ["", f"## {e.pipeline}", ""]
         for s in e.entities:
@@ -53,6 +81,8 @@ def render(evaluations: list[Evaluation], notes: str = "", sections: Sequence[st
                 f"≥ {level}: {100 * s.at_confidence[level].precision:.1f} "
                 f"({s.at_confidence[level].tp + s.at_confidence[level].fp} predictions)"
                 for level in CONFIDENCE_LEVELS), ""]
+        if e.graph is not None:
+            lines += _graph_section(e.graph)
         c = e.claims
         lines += [f"### CSAbstruct dev claims ({c.sentences} sentences)", "", "| type | P | R | F1 |",
                   "|---|---:|---:|---:|"]

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
 from kgbuild.extract.abbreviations import find_definitions
+from kgbuild.extract.lexicon import Lexicon, shipped_lexicon
 from kgbuild.extract.namelist import Name, load_names
 from kgbuild.model import ClaimType, EntityType
 
@@ -23,6 +24,12 @@ if not Span.has_extension("confidence"):
     Span.set_extension("confidence", default=None)
 if not Span.has_extension("rule"):
     Span.set_extension("rule", default=None)
+# The entity's name as a graph node would show it ("COCO" for "the COCO dataset"); None: the span's text.
+if not Span.has_extension("name"):
+    Span.set_extension("name", default=None)
+# Not a graph node: a generic phrase, hardware, a person, a venue (see kgbuild_node_classifier).
+if not Span.has_extension("generic"):
+    Span.set_extension("generic", default=False)
 
 # Prior confidence of a match by how it was found. They are rule priors, not
 # model scores: the trained pipeline replaces this whole component.
@@ -100,6 +107,50 @@ class NameMatcher:
         return doc
 
 
+LEXICON_KEY = "lexicon"
+# Names found inside a generic mention ("face detection" in "a computerized face detection system"): entity
+# mentions of their own, nested in it, so they cannot be in `doc.ents`.
+INNER_NAMES_KEY = "inner_names"
+
+
+@Language.factory("kgbuild_lexicon", default_config={"sources": ["curated", "pwc"]})
+def make_lexicon_matcher(nlp: Language, name: str, sources: list[str]) -> LexiconMatcher:
+    return LexiconMatcher(nlp, shipped_lexicon(), sources)
+
+
+class LexiconMatcher:
+    """Marks the lexicon's names in the text: `doc.spans["lexicon"]`, longest match first, each span labelled
+    with the type of its best entry (hand-kept before derived). Later components take them as candidates and
+    as evidence; this one decides nothing."""
+
+    def __init__(self, nlp: Language, lexicon: Lexicon, sources: list[str]) -> None:
+        self.lexicon = lexicon
+        self.cased = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.types: dict[str, str] = {}
+        for entry in lexicon.entries:
+            if entry.source not in sources:
+                continue
+            for form in entry.forms:
+                # An all-lower-case form of a cased name ("residual networks" for ResNet) matches in any case.
+                cased = entry.cased and not form.islower()
+                key = f"{cased}|{form if cased else form.lower()}"
+                if key in self.types:
+                    continue  # the first (hand-kept) entry of a form gives its type
+                self.types[key] = entry.type.value
+                pattern = nlp.make_doc(form if cased else form.lower())
+                (self.cased if cased else self.lower).add(key, [pattern])
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: dict[tuple[int, int], str] = {}
+        for matcher in (self.cased, self.lower):
+            for match_id, start, end in matcher(doc):
+                found.setdefault((start, end), self.types[doc.vocab.strings[match_id]])
+        spans = filter_spans([Span(doc, start, end, label=kind) for (start, end), kind in found.items()])
+        doc.spans[LEXICON_KEY] = SpanGroup(doc, name=LEXICON_KEY, spans=sorted(spans, key=lambda s: s.start))
+        return doc
+
+
 # "we propose X", "we introduce X, a …", "called X", "dubbed X": X names a new method.
 # A name: capitalised words ("Order-Preserving GFlowNets", "Maestro"), or one mixed-case/acronym token
 # with an optional version ("EigenPro 3.0", "GSPMD").
@@ -143,6 +194,10 @@ def proposed_names(doc: Doc) -> Doc:
     return doc
 
 
+# doc.user_data key: each acronym defined in the text -> its long form as written.
+LONG_FORMS = "kgbuild_long_forms"
+
+
 @Language.component("kgbuild_abbreviations")
 def abbreviations(doc: Doc) -> Doc:
     """An acronym and its long form share one type, and so do later bare uses of the acronym."""
@@ -159,13 +214,16 @@ def abbreviations(doc: Doc) -> Doc:
         ) or typed.get((short_span.start_char, short_span.end_char))
         if source is None:
             continue
-        confidence = round(source._.confidence * ACRONYM_CONFIDENCE_FACTOR, 4)
+        # A component that sets no confidence (an entity ruler) gets the contract's default, as in `Extractor`.
+        confidence = round((0.5 if source._.confidence is None else source._.confidence)
+                           * ACRONYM_CONFIDENCE_FACTOR, 4)
         short = short_span.text
-        doc.user_data.setdefault("kgbuild_long_forms", {})[short] = long_span.text
+        doc.user_data.setdefault(LONG_FORMS, {})[short] = long_span.text
         for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", doc.text):
             span = doc.char_span(m.start(), m.end())
             if span is not None:
                 spans.append(_typed_span(doc, span.start, span.end, source.label_, confidence, "abbreviation"))
+                span._.name = long_span.text  # set by offsets: a model entity of the same span gets it too
         # The whole long form, not a partial name match inside it.
         doc.ents = [e for e in doc.ents if e.end <= long_span.start or e.start >= long_span.end]
         spans.append(_typed_span(doc, long_span.start, long_span.end, source.label_, confidence, "abbreviation"))

@@ -26,7 +26,7 @@ def to_contract(x: PaperExtraction) -> dict[str, Any]:
         "abstract": x.abstract,
         "entities": [
             {"type": m.type.value, "text": m.text, "field": m.field.value, "start": m.start, "end": m.end,
-             "canonical": m.canonical, "confidence": m.confidence}
+             "canonical": m.canonical, "confidence": m.confidence, "generic": m.generic}
             for m in x.entities
         ],
         "claims": [
@@ -39,7 +39,7 @@ def to_contract(x: PaperExtraction) -> dict[str, Any]:
              "field": r.field.value, "start": r.start, "end": r.end, "confidence": r.confidence}
             for r in x.results
         ],
-        "extractor": {"name": x.extractor.name, "version": x.extractor.version, "config": x.extractor.config},
+        "extractor": {"name": x.extractor.name, "version": x.extractor.version, "digest": x.extractor.digest},
     }
 
 
@@ -60,10 +60,11 @@ def from_contract(record: dict[str, Any]) -> PaperExtraction:
     return PaperExtraction(
         paper_id=record["id"], title=record["title"], abstract=record["abstract"],
         extractor=ExtractorInfo(record["extractor"]["name"], record["extractor"]["version"],
-                                record["extractor"].get("config", "")),
+                                # Records written before the digest have none: they are then re-extracted.
+                                record["extractor"].get("digest", "")),
         entities=tuple(
             EntityMention(EntityType(m["type"]), m["text"], Field(m["field"]), m["start"], m["end"], m["canonical"],
-                          m["confidence"])
+                          m["confidence"], m.get("generic", False))
             for m in record["entities"]
         ),
         claims=tuple(

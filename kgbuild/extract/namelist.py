@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from kgbuild.model import EntityType
@@ -82,21 +81,13 @@ def derive_pwc_names(pwc_dir: Path) -> list[Name]:
     return sorted(chosen.values(), key=lambda n: (n.type, n.text.casefold(), n.text))
 
 
-def _read_tsv(text: str, source: str) -> list[Name]:
-    names = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, kind, match = line.split("\t")
-            names.append(Name(name, EntityType(kind), cased=match == "cased", source=source))
-    return names
-
-
 def load_names() -> list[Name]:
-    """The shipped name lists: hand-kept core names first, so they win over derived ones."""
-    data = resources.files("kgbuild.extract") / "data"
-    return _read_tsv((data / "core_names.tsv").read_text(encoding="utf-8"), "core") + _read_tsv(
-        (data / "pwc_names.tsv").read_text(encoding="utf-8"), "pwc"
-    )
+    """The lexicon's hand-kept and Papers-with-Code names, every written form of each: hand-kept ones first, so
+    they win over derived ones."""
+    from kgbuild.extract.lexicon import shipped_lexicon
+
+    return [Name(form, entry.type, cased=entry.cased, source="core" if entry.source == "curated" else "pwc")
+            for entry in shipped_lexicon().entries if entry.source in ("curated", "pwc") for form in entry.forms]
 
 
 def write_tsv(names: list[Name], out: Path) -> None:

@@ -9,6 +9,7 @@ from spacy.language import Language
 
 import kgbuild.extract.components  # noqa: F401  (registers the factories)
 from kgbuild import __version__
+from kgbuild.extract.identity import FOLDER_META_KEY, folder_digest
 
 RULES_PIPELINE = "kgbuild_rules"
 
@@ -38,4 +39,8 @@ def load_pipeline(name_or_path: str) -> Language:
     if name_or_path == RULES_PIPELINE:
         return build_rule_pipeline()
     shipped = SHIPPED_PIPELINES / name_or_path
-    return spacy.load(shipped if shipped.is_dir() else name_or_path)
+    folder = shipped if shipped.is_dir() else Path(name_or_path)
+    nlp = spacy.load(folder)
+    # Identified by its files, not its config: a retrained model under the same config re-extracts.
+    nlp.meta[FOLDER_META_KEY] = folder_digest(folder)
+    return nlp

@@ -12,6 +12,9 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,12 +22,15 @@ import numpy
 import spacy
 from spacy.language import Language
 from spacy.pipeline.spancat import DEFAULT_SPANCAT_MODEL, SpanCategorizer, Suggester
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, SpanGroup
 from spacy.training import Example
-from thinc.api import Model
+from thinc.api import Model, Ops, get_current_ops
 from thinc.types import Floats2d, Ragged
 
-from kgbuild.extract.components import write_claims
+from kgbuild.extract.components import INNER_NAMES_KEY, LEXICON_KEY, LONG_FORMS, write_claims
+from kgbuild.extract.lexicon import Lexicon, lexicon_key, shipped_lexicon
+from kgbuild.extract.nodes import MentionView, NodeClassifier, name_form, node_features, title_cased, version_end
+from kgbuild.model import EntityType
 
 CLAIM_MODEL_DIR = "claim_model"
 # Where the span categorizer writes its scored candidate spans.
@@ -33,6 +39,7 @@ ENTITY_SPANS_KEY = "sc"
 ANNOTATED_TYPES = "annotated_types"
 # Sentence roles (CSAbstruct labels) that are claims, and the claim type each one is.
 CLAIM_OF_LABEL = {"objective": "contribution", "result": "finding"}
+TYPE_NAMES = tuple(t.value for t in EntityType)
 
 
 def position_prefix(index: int, count: int) -> str:
@@ -47,6 +54,57 @@ def position_prefix(index: int, count: int) -> str:
 def claim_text(sentence: str, index: int, count: int) -> str:
     """The sentence classifier's input, the same in training and at run time."""
     return f"{position_prefix(index, count)} {sentence}"
+
+
+# Words that begin or end no entity name: every n-gram the span categorizer scores costs the same, and about a
+# third of an abstract's n-grams start or end with one of these or span two sentences. In SciERC train, 12 of
+# 5,598 gold spans start or end with one ("as", "that").
+_NO_NAME_STARTS = frozenset({"and", "or", "of", "in", "to", "for", "by", "with", "on", "at", "from", "as", "is",
+                             "are", "was", "were", "be", "that", "which", "than"})
+_NO_NAME_ENDS = _NO_NAME_STARTS | {"the", "a", "an", "our", "its", "their", "this", "these"}
+_CLOSING = frozenset({")", "]"})
+
+
+@spacy.registry.misc("kgbuild.name_suggester.v1")
+def build_name_suggester(min_size: int, max_size: int) -> Suggester:
+    """spaCy's n-gram range suggester without the n-grams no name can be: across a sentence break, or starting or
+    ending with punctuation, a space or a function word (`_NO_NAME_STARTS`, `_NO_NAME_ENDS`). The n-grams it keeps
+    come in spaCy's order, so their scores are those the plain suggester gives them."""
+
+    def suggest(docs: Iterable[Doc], *, ops: Ops | None = None) -> Ragged:
+        ops = ops or get_current_ops()
+        spans, lengths = [], []
+        for doc in docs:
+            n = len(doc)
+            bad_start = numpy.zeros(n, dtype=bool)
+            bad_end = numpy.zeros(n, dtype=bool)
+            sentence = numpy.zeros(n, dtype="i")
+            current = 0
+            for token in doc:
+                if token.i and token.is_sent_start:
+                    current += 1
+                sentence[token.i] = current
+                # A function word only as a word of its own: "in" of "in-place" starts a name.
+                word = token.lower_ if token.whitespace_ else ""
+                junk = token.is_space or (token.is_punct and token.text not in _CLOSING)
+                bad_start[token.i] = junk or token.text in _CLOSING or word in _NO_NAME_STARTS
+                bad_end[token.i] = junk or word in _NO_NAME_ENDS
+            starts = numpy.arange(n, dtype="i")
+            length = 0
+            for size in range(min_size, max_size + 1):
+                if size > n:
+                    break
+                first = starts[: n - size + 1]
+                last = first + size - 1
+                keep = ~bad_start[first] & ~bad_end[last] & (sentence[first] == sentence[last])
+                chosen = first[keep].reshape((-1, 1))
+                spans.append(numpy.hstack((chosen, chosen + size)).astype("i"))
+                length += len(chosen)
+            lengths.append(length)
+        data = numpy.vstack(spans) if spans else numpy.zeros((0, 2), dtype="i")
+        return Ragged(ops.asarray2i(data), ops.asarray1i(lengths))
+
+    return suggest
 
 
 @Language.factory("kgbuild_partial_spancat", assigns=["doc.spans"], default_config={
@@ -87,39 +145,202 @@ class PartiallyAnnotatedSpanCategorizer(SpanCategorizer):
         return float((d_scores ** 2).sum()), d_scores
 
 
-@Language.factory("kgbuild_span_entities", default_config={"spans_key": ENTITY_SPANS_KEY, "threshold": 0.5})
-def make_span_entities(nlp: Language, name: str, spans_key: str, threshold: float) -> SpanEntities:
-    return SpanEntities(spans_key, threshold)
+@Language.factory("kgbuild_span_entities", default_config={
+    "spans_key": ENTITY_SPANS_KEY, "threshold": 0.5, "candidate_threshold": None, "lexicon_key": None})
+def make_span_entities(nlp: Language, name: str, spans_key: str, threshold: float, candidate_threshold: float | None,
+                       lexicon_key: str | None) -> SpanEntities:
+    return SpanEntities(spans_key, threshold, lexicon_key, candidate_threshold)
+
+
+def span_scores(doc: Doc, spans_key: str = ENTITY_SPANS_KEY) -> dict[tuple[int, int], dict[str, float]]:
+    """The span model's probability per label for each candidate span (token offsets); labels under the
+    candidate threshold are absent."""
+    group = doc.spans.get(spans_key)
+    scores: dict[tuple[int, int], dict[str, float]] = {}
+    # No group, or one without scores: spaCy's categorizer writes none when a batch has no n-gram to score.
+    if group is None or "scores" not in group.attrs:
+        return scores
+    for span, row in zip(group, group.attrs["scores"], strict=True):
+        # One (span, label) per row when the categorizer keeps every label over its threshold (max_positive
+        # null, as the shipped pipeline runs), else the best label's row.
+        scores.setdefault((span.start, span.end), {})[span.label_] = float(numpy.max(row))
+    return scores
 
 
 class SpanEntities:
-    """Scored candidate spans → non-overlapping `doc.ents`, best score first, each with its score."""
+    """Scored candidate spans → non-overlapping `doc.ents`, best score first, each with its score.
 
-    def __init__(self, spans_key: str, threshold: float) -> None:
+    A model or dataset name is extended over a version or size written after it ("ViT" + "-H/14",
+    "SQuAD" + "v1.1"). With `lexicon_key`, the lexicon's names where the model found nothing are added too,
+    as candidates marked `rule = "lexicon"` for the node classifier to accept or drop.
+    """
+
+    def __init__(self, spans_key: str, threshold: float, lexicon_key: str | None = None,
+                 candidate_threshold: float | None = None) -> None:
         self.spans_key = spans_key
         self.threshold = threshold
+        self.lexicon_key = lexicon_key
+        # Spans scoring between this and `threshold` are candidates only (rule "candidate"): the node classifier
+        # keeps those it takes for nodes and drops the rest, so they never add a generic mention.
+        self.candidate_threshold = threshold if candidate_threshold is None else candidate_threshold
 
     def __call__(self, doc: Doc) -> Doc:
-        group = doc.spans.get(self.spans_key)
-        if group is None:
+        if doc.spans.get(self.spans_key) is None:
             return doc
-        # spancat stores one row of label probabilities per span; the best label's is the confidence.
-        scored = [(float(max(row)), span) for span, row in zip(group, group.attrs["scores"], strict=True)]
+        best: dict[tuple[int, int], tuple[float, str]] = {}
+        for (start, end), labels in span_scores(doc, self.spans_key).items():
+            label = max(labels, key=labels.get)
+            best[(start, end)] = (labels[label], label)
         taken: set[int] = set()
-        chosen: list[tuple[Span, float]] = []
-        for score, span in sorted(scored, key=lambda pair: (-pair[0], pair[1].start, -len(pair[1]))):
-            if score < self.threshold or any(i in taken for i in range(span.start, span.end)):
+        chosen: list[tuple[int, int, str, float, str]] = []
+        for (start, end), (score, label) in sorted(best.items(), key=lambda item: (-item[1][0], item[0][0],
+                                                                                  item[0][0] - item[0][1])):
+            if score < self.candidate_threshold or any(i in taken for i in range(start, end)):
                 continue
-            taken.update(range(span.start, span.end))
-            chosen.append((span, score))
+            taken.update(range(start, end))
+            chosen.append((start, end, label, score, "model:spancat" if score >= self.threshold else "candidate"))
+        for span in doc.spans.get(self.lexicon_key, ()) if self.lexicon_key else ():
+            if not any(j in taken for j in range(span.start, span.end)):
+                taken.update(range(span.start, span.end))
+                chosen.append((span.start, span.end, span.label_, 0.0, "lexicon"))
+        tokens = [t.text for t in doc]
+        for i, (start, end, label, score, rule) in enumerate(chosen):
+            if label in ("Method", "Dataset"):
+                longer = version_end(tokens, end, dataset=label == "Dataset")
+                if longer > end and not any(j in taken for j in range(end, longer)):
+                    taken.update(range(end, longer))
+                    chosen[i] = (start, longer, label, score, rule)
         ents = []
-        for span, score in sorted(chosen, key=lambda pair: pair[0].start):
-            ent = Span(doc, span.start, span.end, label=span.label_)
+        for start, end, label, score, rule in sorted(chosen):
+            ent = Span(doc, start, end, label=label)
             ent._.confidence = round(score, 4)
-            ent._.rule = "model:spancat"
+            ent._.rule = rule
             ents.append(ent)
         doc.ents = ents
         return doc
+
+
+NODE_MODEL_FILE = "node_classifier.json"
+# A sentence that introduces the paper's own method, dataset or task before the mention.
+_INTRODUCING = re.compile(r"\b(?:we|this (?:paper|work)|our (?:paper|work))\s+(?:\w+\s+){0,2}(?:propose|present|"
+                          r"introduce|describe|develop|design|release|build|construct)", re.IGNORECASE)
+# Entities only proposed to the node classifier (lexicon names, low-scoring spans): dropped unless they are nodes.
+PROPOSED_ONLY = ("lexicon", "candidate")
+
+
+@Language.factory("kgbuild_node_classifier", default_config={"threshold": 0.5, "spans_key": ENTITY_SPANS_KEY})
+def make_node_classifier(nlp: Language, name: str, threshold: float, spans_key: str) -> NodeDecider:
+    return NodeDecider(shipped_lexicon(), threshold, spans_key)
+
+
+class NodeDecider:
+    """Each entity's type, name, confidence and generic flag from the node classifier (`kgbuild.extract.nodes`).
+
+    Mentions of one name in a text, and an acronym with its long form, get one decision: the type with the
+    highest summed probability, and the best mention's confidence. A lexicon candidate that is not a node is
+    dropped; a model mention that is not a node stays, marked generic (span-level scores count it).
+    """
+
+    def __init__(self, lexicon: Lexicon, threshold: float, spans_key: str,
+                 model: NodeClassifier | None = None) -> None:
+        self.lexicon = lexicon
+        self.threshold = threshold
+        self.spans_key = spans_key
+        self.model = model
+
+    def views(self, doc: Doc) -> list[tuple[Span, MentionView]]:
+        """What the classifier sees of each entity of `doc` (also how `kgbuild train` collects examples)."""
+        scores = span_scores(doc, self.spans_key)
+        long_forms: dict[str, str] = doc.user_data.get(LONG_FORMS, {})
+        defined = set(long_forms) | set(long_forms.values())
+        names = []
+        for ent in doc.ents:
+            kind = EntityType(ent.label_)
+            long_form = long_forms.get(ent.text)
+            names.append((kind, name_form(ent.text, kind, self.lexicon),
+                          lexicon_key(name_form(long_form, kind, self.lexicon) if long_form else ent.text)))
+        counts = Counter(key for _, _, key in names)
+        # The title, when the text has one ("Title\n\nAbstract"): its capitals say nothing when it is title-cased.
+        title_end = doc.text.find("\n\n")
+        title_case = title_end > 0 and title_cased(doc.text[:title_end])
+        # Sentence starts once per doc: `Span.sent` walks the doc from its start for every mention.
+        sentence_starts = [sent.start_char for sent in doc.sents]
+        out = []
+        for ent, (_, name, key) in zip(doc.ents, names, strict=True):
+            before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+            lead = doc.text[sentence_starts[bisect_right(sentence_starts, ent.start_char) - 1]:ent.start_char]
+            out.append((ent, MentionView(ent.text, name,
+                                         {} if ent._.rule == "lexicon" else scores.get((ent.start, ent.end), {}),
+                                         before, ent[0].is_sent_start, ent.text in defined, counts[key],
+                                         bool(_INTRODUCING.search(lead)), title_case and ent.end_char <= title_end)))
+        return out
+
+    def _decide(self, ent: Span, view: MentionView) -> tuple[Span, str, dict[str, float], str | None]:
+        long_form = ent._.name if ent._.name and ent._.name != ent.text else None
+        name = name_form(long_form, EntityType(ent.label_), self.lexicon) if long_form else view.name
+        probabilities = self.model.probabilities(node_features(view, self.lexicon))
+        return ent, name, probabilities, self.lexicon.category(view.name) or self.lexicon.category(name)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.model is None:
+            raise ValueError("kgbuild_node_classifier has no model: load the pipeline from disk or set .model")
+        decided = [self._decide(ent, view) for ent, view in self.views(doc)]
+        # A model mention that is no node may hold names that are: "a computerized face detection system",
+        # "an ImageNet Inception classifier". The lexicon's names inside it are weighed too; those that are nodes
+        # are kept as mentions of their own, inside it (`doc.spans["inner_names"]`), and it stays a mention.
+        lexicon_spans = list(doc.spans.get(LEXICON_KEY, ()))
+        kept = []
+        inner_of: set[int] = set()
+        for ent, name, probabilities, blocked in decided:
+            best = max(TYPE_NAMES, key=probabilities.get)
+            inner = [s for s in lexicon_spans if ent.start <= s.start and s.end <= ent.end and len(s) < len(ent)]
+            if ent._.rule not in PROPOSED_ONLY and inner and (blocked or probabilities[best] < self.threshold):
+                candidates = []
+                for span in inner:
+                    candidate = Span(doc, span.start, span.end, label=span.label_)
+                    candidate._.rule = "lexicon"
+                    view = MentionView(candidate.text, name_form(candidate.text, EntityType(span.label_),
+                                                                 self.lexicon), {},
+                                       doc[span.start - 1].lower_ if span.start > 0 else "",
+                                       candidate[0].is_sent_start, False)
+                    candidates.append(self._decide(candidate, view))
+                if any(max(p[t] for t in TYPE_NAMES) >= self.threshold and not b for _, _, p, b in candidates):
+                    inner_of.update(range(len(kept) + 1, len(kept) + 1 + len(candidates)))
+                    kept.append((ent, name, probabilities, blocked))
+                    kept.extend(candidates)
+                    continue
+            kept.append((ent, name, probabilities, blocked))
+        groups: dict[str, list[int]] = {}
+        for i, (_, name, _, _) in enumerate(kept):
+            groups.setdefault(lexicon_key(name), []).append(i)
+        ents, inner = [], []
+        for members in groups.values():
+            totals = {t: sum(kept[i][2][t] for i in members) for t in TYPE_NAMES}
+            kind = max(TYPE_NAMES, key=lambda t: (totals[t], t))
+            confidence = max(kept[i][2][kind] for i in members)
+            for i in members:
+                ent, name, _, blocked = kept[i]
+                generic = blocked is not None or confidence < self.threshold
+                if generic and ent._.rule in PROPOSED_ONLY:
+                    continue
+                # A generic mention is no node: it keeps the span model's type, as its training sets annotate it.
+                new = Span(doc, ent.start, ent.end, label=ent.label_ if generic else kind)
+                new._.confidence, new._.rule = round(confidence, 4), ent._.rule
+                new._.name, new._.generic = name, generic
+                (inner if i in inner_of else ents).append(new)
+        doc.ents = sorted(ents, key=lambda e: e.start)
+        doc.spans[INNER_NAMES_KEY] = SpanGroup(doc, name=INNER_NAMES_KEY, spans=sorted(inner, key=lambda e: e.start))
+        return doc
+
+    def to_disk(self, path: Path, *, exclude: tuple = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.to_disk(path / NODE_MODEL_FILE)
+
+    def from_disk(self, path: Path, *, exclude: tuple = ()) -> NodeDecider:
+        self.model = NodeClassifier.from_disk(Path(path) / NODE_MODEL_FILE)
+        return self
 
 
 @Language.factory("kgbuild_claim_classifier",

@@ -47,20 +47,26 @@ def _paper_properties(paper: Paper) -> dict[str, Scalar]:
 
 
 def build_graph(
-    papers: Iterable[Paper], extractions: Iterable[PaperExtraction], entities: dict[str, CanonicalEntity]
+    papers: Iterable[Paper], extractions: Iterable[PaperExtraction], entities: dict[str, CanonicalEntity],
+    include_generic: bool = False,
 ) -> KnowledgeGraph:
+    """The graph of resolved extractions. Generic entities (no mention of them is a graph node: "our model",
+    GPUs, "large language models") and every edge to them are left out unless `include_generic`."""
     graph = KnowledgeGraph()
     by_id = {p.id: p for p in papers}
     extractions = list(extractions)
+    entities = {k: e for k, e in entities.items() if include_generic or not e.generic}
     keys = entity_keys(entities)
 
-    def entity_key(kind: EntityType, name: str) -> str:
-        return keys[(kind, name)]
+    def entity_key(kind: EntityType, name: str) -> str | None:
+        return keys.get((kind, name))
 
     support: dict[str, set[str]] = {}
     for x in extractions:
         for m in x.entities:
-            support.setdefault(entity_key(m.type, m.canonical), set()).add(x.paper_id)
+            key = entity_key(m.type, m.canonical)
+            if key is not None:
+                support.setdefault(key, set()).add(x.paper_id)
     for key, entity in entities.items():
         properties: dict[str, Scalar] = {"name": entity.name, "aliases": joined("aliases", entity.aliases),
                                          "papers": len(support.get(key, ()))}
@@ -84,8 +90,9 @@ def build_graph(
         }
         for i, m in enumerate(x.entities):
             kind = EdgeKind.PROPOSES if i in proposed else PAPER_TO_ENTITY[m.type]
-            graph.add_edge(Edge(pid, entity_key(m.type, m.canonical), kind,
-                                provenance(m.field, m.start, m.end, m.confidence)))
+            target = entity_key(m.type, m.canonical)
+            if target is not None:
+                graph.add_edge(Edge(pid, target, kind, provenance(m.field, m.start, m.end, m.confidence)))
         for c in x.claims:
             cid = span_node_id("claim", x.paper_id, c.field, c.start, c.end)
             graph.add_node(Node(cid, NodeKind.CLAIM, c.text, {
@@ -95,8 +102,10 @@ def build_graph(
             graph.add_edge(Edge(pid, cid, EdgeKind.CLAIMS, provenance(c.field, c.start, c.end, c.confidence)))
             for i in c.entities:
                 m = x.entities[i]
-                graph.add_edge(Edge(cid, entity_key(m.type, m.canonical), EdgeKind.ABOUT,
-                                    provenance(m.field, m.start, m.end, min(c.confidence, m.confidence))))
+                target = entity_key(m.type, m.canonical)
+                if target is not None:
+                    graph.add_edge(Edge(cid, target, EdgeKind.ABOUT,
+                                        provenance(m.field, m.start, m.end, min(c.confidence, m.confidence))))
         for r in x.results:
             rid = span_node_id("result", x.paper_id, r.field, r.start, r.end)
             graph.add_node(Node(rid, NodeKind.RESULT, r.value, {
@@ -108,7 +117,7 @@ def build_graph(
             for kind, text in ((EntityType.METHOD, r.method), (EntityType.DATASET, r.dataset),
                                (EntityType.METRIC, r.metric)):
                 mention = _mention_named(x.entities, kind, text)
-                if mention is not None:
+                if mention is not None and entity_key(kind, mention.canonical) is not None:
                     graph.add_edge(Edge(rid, entity_key(kind, mention.canonical), RESULT_TO_ENTITY[kind],
                                         provenance(r.field, r.start, r.end, min(r.confidence, mention.confidence))))
     return graph

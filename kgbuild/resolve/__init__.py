@@ -9,12 +9,13 @@ apart. An entity's preferred name is the curated one, else its most frequent ful
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from kgbuild.model import CanonicalEntity, EntityType, PaperExtraction
-from kgbuild.resolve.aliases import AliasFileError, CuratedEntity, load_aliases
+from kgbuild.resolve.aliases import AliasFileError, CuratedEntity, lexicon_aliases, load_aliases
 from kgbuild.resolve.fuzzy import FUZZY_THRESHOLD, match_form, similar_names, typo_words
 from kgbuild.resolve.names import decorated, form_key, normalise, slug, split_form
 from kgbuild.resolve.registry import EntityRegistry
@@ -97,6 +98,42 @@ def _both_words(typo: tuple[str, str] | None, word_names: Counter[str]) -> bool:
     return typo is not None and min(word_names[typo[0]], word_names[typo[1]]) >= 2
 
 
+def _vote_types(extractions: Sequence[PaperExtraction]) -> list[PaperExtraction]:
+    """One type per name across the corpus: every mention of a name (its canonical form, whatever the type) takes
+    the type its mentions' confidences add up to most, so that "federated learning" is not a Method in 13
+    papers and a Task in 6."""
+    votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
+    for x in extractions:
+        for m in x.entities:
+            votes[normalise(m.canonical, EntityType.METHOD)][m.type] += m.confidence
+    winner = {name: max(counts, key=lambda t: (counts[t], t.value)) for name, counts in votes.items()}
+    return [replace(x, entities=tuple(
+        m if winner[normalise(m.canonical, EntityType.METHOD)] is m.type
+        else replace(m, type=winner[normalise(m.canonical, EntityType.METHOD)]) for m in x.entities))
+        if any(winner[normalise(m.canonical, EntityType.METHOD)] is not m.type for m in x.entities) else x
+        for x in extractions]
+
+
+_ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2}|.*[A-Z].*\d)[A-Za-z][A-Za-z0-9\-]{1,14}$")
+
+
+def _is_proper(written: Counter[str]) -> bool:
+    """Whether the corpus writes a long form as a name, its words capitalised ("Low-Rank Adaptation",
+    "Differentiable ARchiTecture Search"), at least as often as in lower case ("federated learning")."""
+    capitalised = sum(n for s, n in written.items() if sum(w[:1].isupper() for w in re.split(r"[\s\-]+", s)) >= 2)
+    return 2 * capitalised >= sum(written.values())
+
+
+def _acronym_name(acronyms: Counter[str], long_name: str) -> str | None:
+    """The acronym users search for ("LoRA", "DARTS"), when the corpus writes one for this entity: its most
+    written defined acronym that starts like the long name."""
+    if len(re.split(r"[\s\-]+", long_name.strip())) < 2:
+        return None
+    candidates = [s for s in acronyms if _ACRONYM.match(s) and s.casefold() != long_name.casefold()
+                  and s[0].casefold() == long_name.strip()[0].casefold()]
+    return min(candidates, key=lambda s: (-acronyms[s], s)) if candidates else None
+
+
 @dataclass(slots=True)
 class Resolution:
     entities: dict[str, CanonicalEntity]
@@ -113,20 +150,30 @@ def resolve(
     extractions: Iterable[PaperExtraction],
     curated: Sequence[CuratedEntity] = (),
     registry: EntityRegistry | None = None,
+    known: Sequence[CuratedEntity] | None = None,
 ) -> Resolution:
     """Canonical entities for all mentions; each mention's `canonical` becomes its entity's preferred name.
 
-    `registry` (updated in place) carries keys across runs; without one, keys are minted afresh.
+    `curated` are the user's alias file's entries; `known` the entities kgbuild knows the other written forms
+    of (default: the shipped lexicon's, `lexicon_aliases`). `registry` (updated in place) carries keys across
+    runs; without one, keys are minted afresh.
     """
-    extractions = list(extractions)
+    curated = [*curated, *(lexicon_aliases() if known is None else known)]
+    extractions = _vote_types(list(extractions))
     registry = registry if registry is not None else EntityRegistry()
     forms = _Forms()
     long_forms = _acronym_long_forms(extractions)
     unique_long = {short: next(iter(longs)) for short, longs in long_forms.items() if len(longs) == 1}
-    mention_form: dict[tuple[str, int], str] = {}
+    mention_form: dict[tuple[int, int], str] = {}
     full_names: dict[str, Counter[str]] = defaultdict(Counter)
     surfaces: dict[str, set[str]] = defaultdict(set)
-    for x in extractions:
+    # How often each form was written as an acronym of a long form the same text defines ("LoRA").
+    acronym_uses: dict[str, Counter[str]] = defaultdict(Counter)
+    # Per form, its mentions that are graph nodes and all its mentions: an entity is a node when at least half of
+    # its mentions are (one paper's odd context does not make "DNNs" a node, nor hide "ResNet").
+    specific: Counter[str] = Counter()
+    mentioned: Counter[str] = Counter()
+    for n, x in enumerate(extractions):
         for i, m in enumerate(x.entities):
             text_form, canonical_form = form_key(m.type, m.text), form_key(m.type, m.canonical)
             if m.canonical == m.text and text_form in unique_long:
@@ -134,14 +181,20 @@ def resolve(
             elif m.canonical != m.text and text_form in unique_long:
                 forms.union(text_form, canonical_form)
             forms.add(canonical_form)
-            mention_form[(x.paper_id, i)] = canonical_form
+            mention_form[(n, i)] = canonical_form  # by position: `extract` may repeat an id
             surfaces[canonical_form].add(m.text)
+            mentioned[canonical_form] += 1
+            if not m.generic:
+                specific[canonical_form] += 1
+            if text_form in long_forms:
+                acronym_uses[canonical_form][" ".join(m.text.split())] += 1
             if m.canonical != m.text or text_form not in long_forms:
                 full_names[canonical_form][m.canonical] += 1
     curated_by_form: dict[str, CuratedEntity] = {}
-    for entry in curated:
+    # A user's alias file wins over the shipped lexicon's entries for the same form.
+    for entry in sorted(curated, key=lambda e: not e.shipped):
         head = form_key(entry.type, entry.name)
-        curated_by_form[head] = entry
+        curated_by_form.setdefault(head, entry)
         for alias in entry.aliases:
             forms.union(head, form_key(entry.type, alias))
     by_key: dict[str, list[str]] = defaultdict(list)
@@ -157,40 +210,61 @@ def resolve(
     for a, b in _spelling_matches(names):
         forms.union(a, b)
 
-    entities: dict[str, CanonicalEntity] = {}
-    name_of_root: dict[str, str] = {}
+    chosen: dict[str, tuple[EntityType, str, str | None, CuratedEntity | None, Counter[str], set[str]]] = {}
+    defined_by: Counter[tuple[EntityType, str]] = Counter()
     for root, members in sorted(forms.groups().items()):
         if not any(f in full_names or f in surfaces for f in members):
             continue  # only curated or registered forms: no paper names this entity in this corpus
         kind = split_form(root)[0]
-        entry = next((curated_by_form[f] for f in sorted(members) if f in curated_by_form), None)
+        entries = [curated_by_form[f] for f in sorted(members) if f in curated_by_form]
+        entry = next((e for e in entries if not e.shipped), entries[0] if entries else None)
         counts = Counter()
+        acronyms: Counter[str] = Counter()
         for f in members:
             counts.update(full_names.get(f, {}))
+            acronyms.update(acronym_uses.get(f, {}))
         if entry is not None:
-            name = entry.name
-        elif counts:
-            name = min(counts, key=lambda s: (decorated(s, kind), -counts[s], s))
+            name, short = entry.name, None  # a curated name: the user's, else the lexicon's ("federated learning")
         else:
-            name = min(s for f in members for s in surfaces.get(f, ()))
+            if counts:
+                long_name = min(counts, key=lambda s: (decorated(s, kind), -counts[s], s))
+            else:
+                long_name = min(s for f in members for s in surfaces.get(f, ()))
+            # The preferred name is the form users search for: the acronym the corpus defines and writes, when its
+            # long form is a name ("Low-Rank Adaptation" → "LoRA"), not a description ("federated learning").
+            name, short = long_name, _acronym_name(acronyms, long_name) if _is_proper(counts) else None
+        chosen[root] = (kind, name, short, entry, counts, members)
+        defined_by.update((kind, a.casefold()) for a in acronyms)
+    # Preferred names are unique per type: an acronym two entities define ("SR") names neither.
+    taken = Counter((kind, (short or name).casefold()) for kind, name, short, *_ in chosen.values()) + defined_by
+    entities: dict[str, CanonicalEntity] = {}
+    name_of_root: dict[str, str] = {}
+    entity_generic: dict[str, bool] = {}
+    for root, (kind, name, short, entry, counts, members) in chosen.items():
+        if short is not None and taken[(kind, short.casefold())] == 2:  # its own acronym, defined by it alone
+            name = short
         key, replaced = registry.assign(kind, name, members)
         aliases = {s for f in members for s in surfaces.get(f, ())} | set(counts)
         if entry is not None:
-            aliases |= set(entry.aliases)
+            aliases |= {entry.name, *entry.aliases}
+        aliases = {" ".join(a.split()) for a in aliases}
         entities[key] = CanonicalEntity(key=key, type=kind, name=name, aliases=tuple(sorted(aliases - {name})),
-                                        same_as=entry.same_as if entry else (), replaces=replaced)
+                                        same_as=entry.same_as if entry else (), replaces=replaced,
+                                        generic=2 * sum(specific[f] for f in members)
+                                        < sum(mentioned[f] for f in members))
         name_of_root[root] = name
+        entity_generic[root] = entities[key].generic
     resolved = [
         replace(x, entities=tuple(
-            replace(m, canonical=name_of_root[forms.find(mention_form[(x.paper_id, i)])])
-            for i, m in enumerate(x.entities)
+            replace(m, canonical=name_of_root[root], generic=entity_generic[root])
+            for i, m in enumerate(x.entities) for root in (forms.find(mention_form[(n, i)]),)
         ))
-        for x in extractions
+        for n, x in enumerate(extractions)
     ]
     return Resolution(entities=dict(sorted(entities.items())), extractions=resolved)
 
 
 __all__ = [
     "FUZZY_THRESHOLD", "AliasFileError", "CuratedEntity", "EntityRegistry", "Resolution", "entity_keys", "form_key",
-    "load_aliases", "match_form", "normalise", "resolve", "similar_names", "slug",
+    "lexicon_aliases", "load_aliases", "match_form", "normalise", "resolve", "similar_names", "slug",
 ]

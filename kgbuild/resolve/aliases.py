@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -29,6 +30,8 @@ class CuratedEntity:
     type: EntityType
     aliases: tuple[str, ...] = ()
     same_as: tuple[str, ...] = ()
+    # From kgbuild's own lexicon rather than a user's alias file: a user's entry for the same form wins.
+    shipped: bool = False
 
 
 def _entry(raw: object, where: str) -> CuratedEntity:
@@ -74,4 +77,14 @@ def load_aliases(path: Path) -> list[CuratedEntity]:
     return [_entry(raw, f"{path}: entry {n}") for n, raw in enumerate(data, start=1)]
 
 
-__all__ = ["AliasFileError", "CuratedEntity", "load_aliases"]
+@lru_cache(maxsize=1)
+def lexicon_aliases() -> tuple[CuratedEntity, ...]:
+    """The shipped lexicon's hand-kept entities that carry other written forms or external ids ("ResNet" /
+    "residual networks"): applied on every run, under any alias file."""
+    from kgbuild.extract.lexicon import shipped_lexicon
+
+    return tuple(CuratedEntity(e.name, e.type, e.aliases, e.same_as, shipped=True)
+                 for e in shipped_lexicon().curated() if e.aliases or e.same_as)
+
+
+__all__ = ["AliasFileError", "CuratedEntity", "lexicon_aliases", "load_aliases"]

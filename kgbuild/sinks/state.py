@@ -135,10 +135,11 @@ def save_batch(extractions: list[PaperExtraction], out_dir: Path) -> Path:
     return path
 
 
-def corpus_fingerprint(state: CorpusState, aliases_file: Path | None) -> str:
+def corpus_fingerprint(state: CorpusState, aliases_file: Path | None, include_generic: bool = False) -> str:
     """A digest of everything the folder's graph is made from: the corpus papers with the identity of their
-    extractions, the curated alias file and the kgbuild version. Equal fingerprints, equal graphs."""
-    digest = hashlib.sha256(f"{__version__}|{GRAPH_LAYOUT}\n".encode())
+    extractions, the curated alias file, whether generic entities are nodes and the kgbuild version. Equal
+    fingerprints, equal graphs."""
+    digest = hashlib.sha256(f"{__version__}|{GRAPH_LAYOUT}|{include_generic}\n".encode())
     digest.update(Path(aliases_file).read_bytes() if aliases_file else b"")
     for paper, extraction in zip(*state.corpus(), strict=True):
         digest.update(json.dumps(paper_to_dict(paper), ensure_ascii=False, sort_keys=True).encode())
@@ -146,14 +147,14 @@ def corpus_fingerprint(state: CorpusState, aliases_file: Path | None) -> str:
     return digest.hexdigest()
 
 
-def folder_graph(out_dir: Path, curated: Sequence[CuratedEntity] = ()) -> KnowledgeGraph:
+def folder_graph(out_dir: Path, curated: Sequence[CuratedEntity] = (), include_generic: bool = False) -> KnowledgeGraph:
     """The graph of an output folder's corpus, as its last build made it (the registry fixes every key)."""
     state = load_state(out_dir)
     if not state.papers:
         raise FileNotFoundError(f"{out_dir}: no kgbuild output folder here (expected {Path(out_dir) / STATE_DIR}/)")
     papers, extractions = state.corpus()
     resolution = resolve(extractions, curated, state.registry)
-    return build_graph(papers, resolution.extractions, resolution.entities)
+    return build_graph(papers, resolution.extractions, resolution.entities, include_generic)
 
 
 __all__ = [

@@ -160,31 +160,44 @@ def _merge(kept: Paper, other: Paper) -> Paper:
     return replace(kept, **filled, also_seen_in=(*kept.also_seen_in, other.source, *other.also_seen_in))
 
 
-def ingest(
+def read_records(
     inputs: Iterable[str | Path], fmt: str | None = None, names: FieldNames = DEFAULT_FIELD_NAMES
 ) -> IngestResult:
-    """Read every input and deduplicate: by paper id, then by the abstract's text."""
+    """Every paper record of every input, in input order, none merged: what `kgbuild extract` answers one
+    object each for. Deduplication belongs to `ingest`."""
     files, missing = expand_inputs(inputs)
     result = IngestResult(quarantined=list(missing))
-    by_id: dict[str, int] = {}
-    by_abstract: dict[str, int] = {}
     for path in files:
         result.per_file[str(path)] = 0
         for record in read_file(path, fmt, names):
             if isinstance(record, Quarantined):
                 result.quarantined.append(record)
-                continue
-            result.per_file[str(path)] += 1
-            fingerprint = abstract_fingerprint(record.abstract)
-            index = by_id.get(record.id, by_abstract.get(fingerprint))
-            if index is None:
-                by_id[record.id] = by_abstract[fingerprint] = len(result.papers)
-                result.papers.append(record)
             else:
-                result.duplicates += 1
-                merged = result.papers[index] = _merge(result.papers[index], record)
-                by_id[merged.id] = index
+                result.per_file[str(path)] += 1
+                result.papers.append(record)
     return result
 
 
-__all__ = ["FORMATS", "FieldNames", "UnknownFormat", "detect_format", "expand_inputs", "ingest", "read_file"]
+def ingest(
+    inputs: Iterable[str | Path], fmt: str | None = None, names: FieldNames = DEFAULT_FIELD_NAMES
+) -> IngestResult:
+    """Read every input and deduplicate: by paper id, then by the abstract's text."""
+    records = read_records(inputs, fmt, names)
+    result = IngestResult(quarantined=records.quarantined, per_file=records.per_file)
+    by_id: dict[str, int] = {}
+    by_abstract: dict[str, int] = {}
+    for record in records.papers:
+        fingerprint = abstract_fingerprint(record.abstract)
+        index = by_id.get(record.id, by_abstract.get(fingerprint))
+        if index is None:
+            by_id[record.id] = by_abstract[fingerprint] = len(result.papers)
+            result.papers.append(record)
+        else:
+            result.duplicates += 1
+            merged = result.papers[index] = _merge(result.papers[index], record)
+            by_id[merged.id] = index
+    return result
+
+
+__all__ = ["FORMATS", "FieldNames", "UnknownFormat", "detect_format", "expand_inputs", "ingest", "read_file",
+           "read_records"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from kgbuild.model import Paper, Quarantined, SourceRef
-from kgbuild.sources.records import make_paper, parse_arxiv_id, parse_iso_date
+from kgbuild.sources.records import clean_text, make_paper, parse_arxiv_id, parse_iso_date
 
 ATOM = "http://www.w3.org/2005/Atom"
 ARXIV = "http://arxiv.org/schemas/atom"
@@ -74,10 +74,12 @@ def read_arxiv_atom(path: Path, text: str) -> Iterator[Paper | Quarantined]:
             name for name in (" ".join(_text(el).split()) for el in entry.iterfind("atom:author/atom:name", _NS))
             if name
         )
+        # The API wraps titles and summaries at ~80 columns with indentation: XML layout, not text. Folded here,
+        # so the extraction contract echoes (and its offsets index) the abstract as arXiv shows it.
         yield make_paper(
             source=SourceRef(where, line, "arxiv-atom"),
-            title=_text(entry.find("atom:title", _NS)),
-            abstract=summary,
+            title=clean_text(_text(entry.find("atom:title", _NS))),
+            abstract=clean_text(summary),
             arxiv_id=parse_arxiv_id(entry_id),
             authors=authors,
             author_count=len(authors) or None,
@@ -134,7 +136,9 @@ def _work_to_paper(work: Mapping[str, object], source: SourceRef) -> Paper | Qua
     return make_paper(
         source=source,
         title=title if isinstance(title, str) else "",
-        abstract=_rebuild_abstract(index),
+        # The abstract is rebuilt from word positions, so its spacing is ours: whitespace "words" of the index
+        # (OpenAlex keeps "\n" as one) fold into the single spaces that join the rest.
+        abstract=clean_text(_rebuild_abstract(index)),
         arxiv_id=_arxiv_id_of_work(work),
         authors=tuple(authors),
         author_count=len(authors) or None,

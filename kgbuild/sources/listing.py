@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kgbuild.model import Paper, PaperDate, Quarantined, SourceRef
-from kgbuild.sources.records import MONTHS, make_paper
+from kgbuild.sources.records import MONTHS, input_lines, make_paper
 
 # Whole lines of page furniture.
 CHROME_LINES = frozenset({
@@ -39,8 +39,8 @@ MAX_TITLE_CHARS = 300
 
 
 def read_lines(path: Path, text: str) -> Iterator[Paper | Quarantined]:
-    """One abstract per line, no titles."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    """One abstract per line, no titles; each line is the abstract as given."""
+    for number, line in enumerate(input_lines(text), start=1):
         if line.strip():
             yield make_paper(source=SourceRef(str(path), number, "lines"), title="", abstract=line)
 
@@ -71,7 +71,7 @@ def read_daily_papers(path: Path, text: str) -> Iterator[Paper | Quarantined]:
             yield make_paper(**current)
             current = None
 
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(input_lines(text), start=1):
         line = raw.strip()
         if not line or line.casefold() in CHROME_LINES or _SEPARATOR.match(line):
             continue

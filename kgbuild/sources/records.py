@@ -22,8 +22,15 @@ MONTHS = {m: i for i, m in enumerate(
 
 
 def clean_text(text: str) -> str:
-    """NFC, whitespace runs (wrapped lines included) folded to one space, ends trimmed."""
+    """NFC, whitespace runs (wrapped lines included) folded to one space, ends trimmed: for display and for
+    formats whose whitespace is layout (XML), never for a field whose offsets users check."""
     return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def input_lines(text: str) -> list[str]:
+    """A text file's lines, split at line feeds only (a CR before one is dropped): `str.splitlines` also breaks
+    at form feeds, U+2028 and other characters a JSON string or an abstract may hold verbatim."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def _fingerprint_text(text: str) -> str:
@@ -73,9 +80,13 @@ def make_paper(
     arxiv_id: str | None = None,
     **extra: object,
 ) -> Paper | Quarantined:
-    """Build a `Paper`, or say why the record cannot be one."""
-    title, abstract = clean_text(title or ""), clean_text(abstract or "")
-    if not abstract:
+    """Build a `Paper`, or say why the record cannot be one.
+
+    Title and abstract are kept exactly as the reader gives them (whitespace included): extraction offsets
+    index these strings, and the extraction contract echoes them.
+    """
+    title, abstract = title or "", abstract or ""
+    if not abstract.strip():
         return Quarantined(source.path, source.line, "record has no abstract")
     given_id = given_id.strip() if given_id else None
     # A given id that is an arXiv id ("arXiv:2106.09685", "2106.09685v2") is the paper's arXiv id: the same

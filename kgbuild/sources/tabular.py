@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgbuild.model import Paper, Quarantined, SourceRef
-from kgbuild.sources.records import make_paper, parse_arxiv_id, parse_iso_date
+from kgbuild.sources.records import input_lines, make_paper, parse_arxiv_id, parse_iso_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ def record_to_paper(record: Mapping[str, object], source: SourceRef, names: Fiel
 
 
 def read_jsonl(path: Path, text: str, names: FieldNames) -> Iterator[Paper | Quarantined]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(input_lines(text), start=1):
         if not line.strip():
             continue
         try:

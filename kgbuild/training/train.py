@@ -1,14 +1,15 @@
 """`kgbuild train`: rebuild the shipped pipeline from the configs in configs/ and the gold sets.
 
-Steps: convert the gold train/dev splits to .spacy corpora; train the entity
-model (configs/entities.cfg) and the claim model (configs/claims.cfg) with
-spaCy's own trainer; assemble them with kgbuild's components into one
-pipeline; save it where `load_pipeline` finds it.
+Steps: convert the gold train/dev splits to .spacy corpora and derive the
+lexicon's train names; train the entity model (configs/entities_partial.cfg)
+and the claim model (configs/claims.cfg) with spaCy's own trainer; assemble
+them with kgbuild's components into one pipeline; train its node classifier
+on the graph-level train gold; save it where `load_pipeline` finds it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import spacy
@@ -17,9 +18,15 @@ from spacy.language import Language
 
 from kgbuild import __version__
 from kgbuild.evaluation.gold import read_csabstruct, read_scierc, read_scirex, read_tdmsci
+from kgbuild.evaluation.graph_gold import GraphGoldAbstract, read_graph_gold
+from kgbuild.extract.components import LEXICON_KEY
+from kgbuild.extract.lexicon import DATA_FILES
 from kgbuild.training.corpus import claim_doc, entity_doc, write_docbin
+from kgbuild.training.names import write_train_names
+from kgbuild.training.nodes import train_node_classifier
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+TRAIN_NAMES = Path(__file__).resolve().parents[1] / "extract" / "data" / DATA_FILES["train"]
 TRAINED_PIPELINE = "kgbuild_sci"
 
 
@@ -48,40 +55,57 @@ def write_corpora(eval_dir: Path, work: Path, tdmsci_repeat: int = 1, scirex_sec
         log(f"claims {split}: {write_docbin(docs, work / 'claims' / f'{split}.spacy')} sentences")
 
 
-# The span categorizer keeps every span scoring this much; `kgbuild_span_entities` then decides.
+# The span categorizer keeps every (span, type) scoring this much, each type of a span separately (max_positive
+# null), so that `kgbuild_span_entities` chooses among them and `kgbuild_node_classifier` sees every type's score.
 SPAN_CANDIDATE_THRESHOLD = 0.1
+NAME_SUGGESTER = "kgbuild.name_suggester.v1"
 
 
 def assemble(entities_model: Path, claims_model: Path, entity_threshold: float = 0.5,
-             claim_thresholds: dict[str, float] | None = None, name_list_types: list[str] | None = None) -> Language:
-    """The shipped pipeline: trained entities and claims plus kgbuild's rule components."""
+             claim_thresholds: dict[str, float] | None = None, node_threshold: float = 0.5,
+             node_l2: float = 1.0, graph_gold: Sequence[GraphGoldAbstract] | None = None,
+             name_list_types: list[str] | None = None) -> Language:
+    """The shipped pipeline: trained entities and claims plus kgbuild's rule components, and the node classifier
+    trained on `graph_gold` (default: the shipped graph-level train gold) over the assembled pipeline's output.
+
+    The sourced span categorizer is loaded with the candidate threshold it runs with, so that the saved config
+    shows the thresholds that actually run, and with kgbuild's name suggester: trained on every n-gram, it scores
+    only those a name can be (the same scores for those, in half the time)."""
     import kgbuild.extract.components
     import kgbuild.extract.trained  # noqa: F401
 
-    entities = spacy.load(entities_model)
+    entities = spacy.load(entities_model, config={"components.spancat.threshold": SPAN_CANDIDATE_THRESHOLD,
+                                                  "components.spancat.max_positive": None,
+                                                  "components.spancat.suggester.@misc": NAME_SUGGESTER})
     nlp = spacy.blank("en")
     nlp.add_pipe("kgbuild_paragraph_breaks")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("tok2vec", source=entities)
-    nlp.add_pipe("spancat", source=entities).cfg["threshold"] = SPAN_CANDIDATE_THRESHOLD
-    nlp.add_pipe("kgbuild_span_entities", config={"threshold": entity_threshold})
+    nlp.add_pipe("spancat", source=entities)
+    nlp.add_pipe("kgbuild_lexicon")
+    nlp.add_pipe("kgbuild_span_entities", config={"threshold": entity_threshold, "lexicon_key": LEXICON_KEY})
     if name_list_types:
         nlp.add_pipe("kgbuild_name_matcher", config={"types": name_list_types})
     nlp.add_pipe("kgbuild_abbreviations")
+    nodes = nlp.add_pipe("kgbuild_node_classifier", config={"threshold": node_threshold})
     thresholds = claim_thresholds or {"contribution": 0.5, "finding": 0.5}
     claims = nlp.add_pipe("kgbuild_claim_classifier", config={"thresholds": thresholds})
     claims.model = spacy.load(claims_model)
     nlp.add_pipe("kgbuild_results")
+    nodes.model = train_node_classifier(nlp, graph_gold if graph_gold is not None else read_graph_gold("train"),
+                                        l2=node_l2)
     nlp.meta.update({"name": TRAINED_PIPELINE, "version": __version__,
                      "description": "kgbuild: methods, datasets, metrics, tasks, claims and results in ML abstracts"})
     return nlp
 
 
-# The configs the shipped pipeline was trained from, and the thresholds chosen for it on dev.
-SHIPPED_CONFIGS = {"entities": CONFIGS / "entities_sm.cfg", "claims": CONFIGS / "claims.cfg"}
-SHIPPED_THRESHOLDS = {"entity_threshold": 0.5, "claim_thresholds": {"contribution": 0.25, "finding": 0.35}}
-TDMSCI_REPEAT = 1
-SCIREX_SECTIONS = 2
+# The configs the shipped pipeline was trained from, and the thresholds chosen for it (entities and claims on the
+# span-level dev sets, nodes by cross-validation on the graph-level train gold).
+SHIPPED_CONFIGS = {"entities": CONFIGS / "entities_partial.cfg", "claims": CONFIGS / "claims.cfg"}
+SHIPPED_THRESHOLDS = {"entity_threshold": 0.5, "claim_thresholds": {"contribution": 0.25, "finding": 0.35},
+                      "node_threshold": 0.45, "node_l2": 1.0}
+TDMSCI_REPEAT = 2
+SCIREX_SECTIONS = 4
 
 
 def train(eval_dir: Path, work: Path, out: Path, configs: dict[str, Path] | None = None,
@@ -90,6 +114,7 @@ def train(eval_dir: Path, work: Path, out: Path, configs: dict[str, Path] | None
     """Train both models and save the assembled pipeline to `out`; `max_steps` shortens a smoke run."""
     configs = {**SHIPPED_CONFIGS, **(configs or {})}
     write_corpora(eval_dir, work, tdmsci_repeat, scirex_sections, log)
+    log(f"lexicon train names: {write_train_names(eval_dir, TRAIN_NAMES)} names written to {TRAIN_NAMES}")
     for name, config in configs.items():
         log(f"training {name} from {config}")
         overrides = {"paths.train": str(work / name / "train.spacy"), "paths.dev": str(work / name / "dev.spacy")}
