@@ -25,7 +25,6 @@ than one architecture or technique ("convolutional neural networks", "Transforme
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -355,10 +354,6 @@ class NodeClassifier:
         if tuple(data["classes"]) != CLASSES:
             raise ValueError(f"{path}: node classifier classes {data['classes']} != {list(CLASSES)}")
         return cls(data["weights"])
-
-
-def log_loss(probabilities: Sequence[dict[str, float]], labels: Sequence[str]) -> float:
-    return -sum(math.log(max(p[label], 1e-12)) for p, label in zip(probabilities, labels, strict=True)) / len(labels)
 
 
 __all__ = ["CLASSES", "GENERIC_HEADS", "GENERIC_MODIFIERS", "MentionView", "NodeClassifier", "name_form",
