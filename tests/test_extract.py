@@ -252,8 +252,40 @@ def test_the_name_suggester_keeps_spacys_ngrams_that_can_be_names_in_spacys_orde
 @pytest.mark.parametrize(("name", "category"), [
     ("NeurIPS", "venue"), ("FOCS 2012", "venue"), ("NeurIPS'23", "venue"), ("NVIDIA A100 GPUs", "hardware"),
     ("TFLOPS", "generic"), ("https://github.com/x/y", "url"), ("Collins (2000)", "person"),
-    ("Smith et al.", "person"), ("CoNLL 2005", None), ("ImageNet 2012", None), ("LoRA", None)])
+    ("Smith et al.", "person"), ("MIT Lincoln Laboratory", "organisation"), ("Bell Labs", "organisation"),
+    ("Stanford University", "organisation"), ("CoNLL 2005", None), ("ImageNet 2012", None), ("LoRA", None),
+    ("CIELab", None)])
 def test_the_lexicon_knows_what_is_never_a_node(name, category):
     from kgbuild.extract.lexicon import shipped_lexicon
 
     assert shipped_lexicon().category(name) == category
+
+
+@pytest.mark.parametrize(("text", "kind", "name"), [
+    ("the TIMIT speech corpus", "Dataset", "TIMIT"), ("Additive Operator Splitting (AOS) techniques", "Method",
+                                              "Additive Operator Splitting"),
+    ("dropout schemes", "Method", "dropout"), ("the hashtag recommendation task", "Task", "hashtag recommendation"),
+    ("linear layers", "Method", "linear layers")])
+def test_a_nodes_name_drops_determiners_kind_words_and_a_defined_acronym(text, kind, name):
+    from kgbuild.extract.lexicon import shipped_lexicon
+    from kgbuild.extract.nodes import name_form
+    from kgbuild.model import EntityType
+
+    assert name_form(text, EntityType(kind), shipped_lexicon()) == name
+
+
+def test_a_known_method_name_around_the_models_span_is_the_mention_but_not_a_metric():
+    import spacy
+    from spacy.tokens import Span, SpanGroup
+
+    from kgbuild.extract.trained import SpanEntities
+
+    nlp = spacy.blank("en")
+    doc = nlp("We use bidirectional LSTMs and report the F1 score .")
+    scored = SpanGroup(doc, name="sc", spans=[Span(doc, 3, 4, "Method"), Span(doc, 7, 8, "Metric")])
+    scored.attrs["scores"] = [[0.9], [0.8]]
+    doc.spans["sc"] = scored
+    doc.spans["lexicon"] = [Span(doc, 2, 4, "Method"), Span(doc, 7, 9, "Metric")]
+    doc = SpanEntities("sc", 0.5, "lexicon")(doc)
+    assert [(e.text, e.label_, e._.confidence, e._.rule) for e in doc.ents] == [
+        ("bidirectional LSTMs", "Method", 0.9, "model:spancat"), ("F1", "Metric", 0.8, "model:spancat")]

@@ -33,6 +33,10 @@ _URL = re.compile(r"(?i)^(?:https?://|www\.)|\.(?:com|org|io|net)(?:/|$)|github|
 _EDITION = re.compile(r"^(.+?)\s*(?:'\d{2}|\s(?:19|20)\d{2})$")
 # "Smith et al.", "Collins (2000)": a person cited by name.
 _PERSON = re.compile(r"^[A-Z][a-z]+(?:\s+(?:and|&)\s+[A-Z][a-z]+)?(?:\s+et\s+al\.?|'s|\s*\(\d{4}\))$")
+# "MIT Lincoln Laboratory", "Stanford University", "Allen Institute": a capitalised name ending in an
+# organisation's kind.
+_ORGANISATION = re.compile(r"^(?:[A-Z][\w&.-]*\s+)+(?:Laboratory|Laboratories|Labs?|University|Institute|"
+                           r"Corporation|Corp\.?|Inc\.?|Ltd\.?|Foundation|Department|Consortium)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,8 @@ class Lexicon:
             return "url"
         if _PERSON.match(text.strip()):
             return "person"
+        if _ORGANISATION.match(text.strip()):
+            return "organisation"
         words = text.split()
         if len(words) > 1 and any(self.blocked.get(lexicon_key(w)) == "hardware" for w in words):
             return "hardware"

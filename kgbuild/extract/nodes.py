@@ -55,8 +55,9 @@ _KIND_WORDS = {
     EntityType.METRIC: ("metric", "metrics", "score", "scores", "measure"),
     EntityType.METHOD: ("method", "methods", "approach", "approaches", "algorithm", "algorithms", "technique",
                         "techniques", "framework", "frameworks", "system", "systems", "model", "models",
-                        "architecture", "architectures", "scheme", "procedure", "module", "toolkit", "tool",
-                        "library", "network", "networks", "paradigm", "strategy", "mechanism"),
+                        "architecture", "architectures", "scheme", "schemes", "procedure", "procedures", "module",
+                        "modules", "toolkit", "toolkits", "tool", "tools", "library", "libraries", "network",
+                        "networks", "paradigm", "paradigms", "strategy", "strategies", "mechanism", "mechanisms"),
 }
 # Head nouns of phrases that describe rather than name ("estimation procedure", "two-step approach").
 GENERIC_HEADS = _word_set("""
@@ -133,6 +134,10 @@ def name_form(text: str, kind: EntityType, lexicon: Lexicon) -> str:
     trimmed = True
     while trimmed and len(words) > 1 and not _known(lexicon, " ".join(words)):
         trimmed = False
+        if words[-1].startswith("(") and words[-1].endswith(")"):
+            # "Additive Operator Splitting (AOS) techniques": the acronym defined inside is an alias.
+            words, trimmed = words[:-1], True
+            continue
         for suffix in _kind_suffixes(kind):
             n = suffix.count(" ") + 1
             if len(words) > n and " ".join(words[-n:]).casefold() == suffix:
@@ -294,13 +299,14 @@ class NodeClassifier:
 
     def __init__(self, weights: dict[str, list[float]] | None = None) -> None:
         self.weights = weights or {}
+        self._rows = {name: numpy.asarray(row) for name, row in self.weights.items()}
 
     def probabilities(self, features: dict[str, float]) -> dict[str, float]:
         scores = numpy.zeros(len(CLASSES))
         for name, value in features.items():
-            row = self.weights.get(name)
+            row = self._rows.get(name)
             if row is not None:
-                scores += value * numpy.asarray(row)
+                scores += value * row
         scores -= scores.max()
         exp = numpy.exp(scores)
         return dict(zip(CLASSES, (float(p) for p in exp / exp.sum()), strict=True))

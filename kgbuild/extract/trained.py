@@ -199,7 +199,17 @@ class SpanEntities:
                 continue
             taken.update(range(start, end))
             chosen.append((start, end, label, score, "model:spancat" if score >= self.threshold else "candidate"))
-        for span in doc.spans.get(self.lexicon_key, ()) if self.lexicon_key else ():
+        lexicon_spans = list(doc.spans.get(self.lexicon_key, ())) if self.lexicon_key else []
+        for span in lexicon_spans:
+            # A known method or dataset name around the model's span of the same type is the name written:
+            # "bidirectional LSTMs" where the model found "LSTMs". (Not metrics: "F1" is the measure of
+            # "F1 score" as the span-level golds annotate it.)
+            inside = [i for i, c in enumerate(chosen) if c[0] < span.end and span.start < c[1]]
+            if len(inside) == 1 and len(span) > (c := chosen[inside[0]])[1] - c[0] and span.start <= c[0] \
+                    and c[1] <= span.end and c[2] == span.label_ and c[2] in ("Method", "Dataset"):
+                taken.update(range(span.start, span.end))
+                chosen[inside[0]] = (span.start, span.end, *c[2:])
+        for span in lexicon_spans:
             if not any(j in taken for j in range(span.start, span.end)):
                 taken.update(range(span.start, span.end))
                 chosen.append((span.start, span.end, span.label_, 0.0, "lexicon"))
@@ -254,7 +264,8 @@ class NodeDecider:
         long_forms: dict[str, str] = doc.user_data.get(LONG_FORMS, {})
         defined = set(long_forms) | set(long_forms.values())
         names = []
-        for ent in doc.ents:
+        ents = doc.ents  # built anew from the tokens at every access
+        for ent in ents:
             kind = EntityType(ent.label_)
             long_form = long_forms.get(ent.text)
             names.append((kind, name_form(ent.text, kind, self.lexicon),
@@ -266,7 +277,7 @@ class NodeDecider:
         # Sentence starts once per doc: `Span.sent` walks the doc from its start for every mention.
         sentence_starts = [sent.start_char for sent in doc.sents]
         out = []
-        for ent, (_, name, key) in zip(doc.ents, names, strict=True):
+        for ent, (_, name, key) in zip(ents, names, strict=True):
             before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
             lead = doc.text[sentence_starts[bisect_right(sentence_starts, ent.start_char) - 1]:ent.start_char]
             out.append((ent, MentionView(ent.text, name,
