@@ -108,6 +108,8 @@ class EntityMention:
     confidence: float
     # Not a node of the graph: a generic phrase ("our model", "large datasets"), hardware, a person, a venue…
     generic: bool = False
+    # Names what the paper itself introduces (its title's name, "we propose X"): the graph's PROPOSES.
+    proposed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,10 @@ class ClaimMention:
 
 @dataclass(frozen=True, slots=True)
 class ResultMention:
+    """A numeric result as a leaderboard row: `value` as written, read as `number` and `unit`; an `absolute`
+    score of `method` in `metric` on `dataset`, or a `relative` difference to `compared_to`. The names are the
+    mentions' texts as written in the paper."""
+
     value: str
     field: Field
     start: int
@@ -132,6 +138,10 @@ class ResultMention:
     method: str | None = None
     dataset: str | None = None
     metric: str | None = None
+    kind: str = "absolute"  # absolute | relative
+    number: float | None = None
+    unit: str | None = None  # % | points | x | s | ms | dB | None
+    compared_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -197,8 +197,8 @@ def test_entity_papers_equal_the_support_the_build_counted(built):
     several = {"method/transformer": 4, "method/lora": 3, "method/roberta": 3, "metric/accuracy": 3, "dataset/glue": 2}
     assert {r.id: r.papers for r in rows.values()} == {key: several.get(key, 1) for key in ENTITY_KEYS}
     assert {r.id: r.papers for r in rows.values()} == {n: built.nodes[n]["papers"] for n in rows}
-    # LoRA: 3 papers, 5 claims about it (1: 2, 2: 2, 3: 1) and 3 results of it (82.1%, 91.3, 40%).
-    assert (rows["method/lora"].degree, rows["method/lora"].papers) == (11, 3)
+    # LoRA: 3 papers, 5 claims about it (1: 2, 2: 2, 3: 1) and 2 results of it (82.1%, 91.3).
+    assert (rows["method/lora"].degree, rows["method/lora"].papers) == (10, 3)
     # Transformer: 4 papers, and only Nyströmformer's finding is about it; no result names it.
     assert (rows["method/transformer"].degree, rows["method/transformer"].papers) == (5, 4)
     # GLUE: 2 papers, their 2 findings with a number on it, and those 2 results.
@@ -208,13 +208,14 @@ def test_entity_papers_equal_the_support_the_build_counted(built):
 
 def test_pagerank_puts_the_most_linked_entity_first_and_ranks_symmetric_entities_alike(built):
     rows = entity_centrality(built)
-    # LoRA has 11 incoming links (3 papers, 5 claims, 3 results), more than any other entity (accuracy: 9).
+    # LoRA has 10 incoming links (3 papers, 5 claims, 2 results), more than any other entity (accuracy: 9).
     assert rows[0].id == "method/lora"
-    # COCO and ImageNet are each named by one paper with 11 outgoing links, one finding naming 4 entities and one
-    # result naming 3 (DETR's paper and ScaLoRA's): the same rank.
+    # COCO and mAP are linked alike (by DETR's paper, its finding naming 4 entities and its result naming 3), and so
+    # are ImageNet and top-1 accuracy (by ScaLoRA's): the same rank; the two papers differ (11 and 10 outgoing links).
     rank = {r.id: r.pagerank for r in rows}
-    assert rank["dataset/coco"] == pytest.approx(rank["dataset/imagenet"], rel=1e-9)
     assert rank["dataset/coco"] == pytest.approx(rank["metric/map"], rel=1e-9)
+    assert rank["dataset/imagenet"] == pytest.approx(rank["metric/top-1-accuracy"], rel=1e-9)
+    assert rank["dataset/coco"] != pytest.approx(rank["dataset/imagenet"], rel=1e-6)
 
 
 def test_method_dataset_pairs_and_trends(built):
@@ -236,7 +237,7 @@ def test_method_dataset_pairs_and_trends(built):
 
 def test_leaderboard_of_the_results_with_a_dataset_and_a_metric(built):
     rows = [(r.dataset, r.metric, r.rank, r.value_text, r.value, r.method, r.paper_id) for r in leaderboard(built)]
-    # Eight of the twelve results name both (not 0.1%, 3x, 3.2 times and 40%); grouped by dataset and metric.
+    # Eight of the ten results name both (not 3x and 3.2 times); grouped by dataset and metric.
     assert rows == [
         ("COCO", "mAP", 1, "42.0", 42.0, "DETR", DETR_PAPER),
         ("GLUE", "accuracy", 1, "82.1%", 82.1, "LoRA", LORA_PAPER),

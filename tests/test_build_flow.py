@@ -41,7 +41,7 @@ def test_summary_counts_the_hand_made_corpus(handmade_build):
     assert summary.entities == {"Method": 11, "Dataset": 6, "Metric": 5, "Task": 5}
     # Mentions per paper: methods 7+7+7+9+2+5+3, datasets 1+2+1+1+1+1+1, metrics 1+2+1+1+1+1+1, tasks 0+1+1+1+1+0+1.
     assert summary.entity_mentions == {"Method": 40, "Dataset": 8, "Metric": 8, "Task": 5}
-    assert (summary.claims, summary.results) == ({"contribution": 6, "finding": 13}, 12)
+    assert (summary.claims, summary.results) == ({"contribution": 6, "finding": 13}, 10)
     assert json.loads((out / "summary.json").read_text())["papers"] == 7
     assert (out / "quarantine.jsonl").read_text() == ""
     text = (out / "summary.txt").read_text()
@@ -67,10 +67,10 @@ def test_turtle_parses_and_uses_the_ontology_classes(handmade_build):
         SCHEMA.Claim, KG.Contribution, KG.Finding, KG.Result)}
     assert count == {
         FABIO.ResearchPaper: 7, SCHEMA.ScholarlyArticle: 7, KG.Method: 11, MLS.Algorithm: 11, KG.Dataset: 6,
-        KG.Metric: 5, KG.Task: 5, SCHEMA.Claim: 19, KG.Contribution: 6, KG.Finding: 13, KG.Result: 12,
+        KG.Metric: 5, KG.Task: 5, SCHEMA.Claim: 19, KG.Contribution: 6, KG.Finding: 13, KG.Result: 10,
     }
     # One provenance record per edge.
-    assert len(set(g.subjects(RDF_TYPE, KG.Assertion))) == sum(EDGES.values()) == 132
+    assert len(set(g.subjects(RDF_TYPE, KG.Assertion))) == sum(EDGES.values()) == 125
 
 
 def test_graphml_loads_with_the_in_memory_graph_counts(handmade_build, handmade_graph):
@@ -78,7 +78,7 @@ def test_graphml_loads_with_the_in_memory_graph_counts(handmade_build, handmade_
     in_memory = to_networkx(handmade_graph)
     loaded = nx.read_graphml(out / "graph.graphml", force_multigraph=True)
     assert (loaded.number_of_nodes(), loaded.number_of_edges()) == (
-        in_memory.number_of_nodes(), in_memory.number_of_edges()) == (65, 132)
+        in_memory.number_of_nodes(), in_memory.number_of_edges()) == (63, 125)
     assert set(loaded.nodes) == set(in_memory.nodes)
     assert loaded.number_of_nodes() == sum(summary.nodes.values())
     assert loaded.number_of_edges() == sum(summary.edges.values())

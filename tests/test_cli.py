@@ -124,7 +124,7 @@ def test_build_prints_outputs_and_summary_and_signals_partial_success(handmade_p
     assert f"turtle        {out / 'graph.ttl'}" in done.stdout
     for line in (r"papers +7", r"duplicates merged +1", r"quarantined +1", r"Method entities \(mentions\) +11 \(40\)",
                  r"Task entities \(mentions\) +5 \(5\)", r"contribution claims +6", r"finding claims +13",
-                 r"results +12", r"nodes +65", r"edges +132"):
+                 r"results +10", r"nodes +63", r"edges +125"):
         assert re.search(rf"^{line}$", done.stdout, re.MULTILINE), line
     triples = json.loads((out / "summary.json").read_text())["triples"]
     assert re.search(rf"^RDF triples +{triples}$", done.stdout, re.MULTILINE)
@@ -191,8 +191,8 @@ def test_report_writes_an_offline_page_of_the_whole_graph(handmade_build, tmp_pa
     target = tmp_path / "report"
     done = kgbuild("report", str(out), "--out", str(target), "--title", "Hand-made <corpus>", "--max-nodes", "20")
     assert done.returncode == 0, done.stderr
-    # 65 nodes, 27 of them entities; 8 results name a dataset and a metric.
-    drawn = re.fullmatch(rf"kgbuild: report written to {re.escape(str(target / 'index.html'))} \((\d+) of 65 nodes "
+    # 63 nodes, 27 of them entities; 8 results name a dataset and a metric.
+    drawn = re.fullmatch(rf"kgbuild: report written to {re.escape(str(target / 'index.html'))} \((\d+) of 63 nodes "
                          r"drawn; 27 entities, \d+ communities, 8 leaderboard rows\)\n", done.stdout)
     assert drawn and 0 < int(drawn.group(1)) <= 20
     page = (target / "index.html").read_text(encoding="utf-8")
@@ -209,7 +209,7 @@ def test_report_of_a_selected_neighbourhood_draws_all_of_it(handmade_build, tmp_
     assert done.returncode == 0, done.stderr
     # LoRA's three papers with all their claims, results and entities (tests/test_select.py); 4 of its results name a
     # dataset and a metric (82.1%, 91.3, 90.8, 85.2%).
-    assert re.fullmatch(rf"kgbuild: report written to {re.escape(str(target / 'index.html'))} \(all 32 nodes drawn; "
+    assert re.fullmatch(rf"kgbuild: report written to {re.escape(str(target / 'index.html'))} \(all 30 nodes drawn; "
                         r"14 entities, \d+ communities, 4 leaderboard rows\)\n", done.stdout)
     done = kgbuild("report", str(out), "--out", str(target), "--entity", "LoRa adaptr")
     assert done.returncode == 2

@@ -32,7 +32,7 @@ def test_neo4j_admin_csvs_of_the_hand_made_graph(handmade_graph, tmp_path):
         assert all(len(row) == len(header) for row in rows), path.name
         ids += [row[0] for row in rows]
         node_counts[path.stem.removeprefix("nodes_")] = len(rows)
-    assert len(ids) == len(set(ids)) == len(handmade_graph.nodes) == 65
+    assert len(ids) == len(set(ids)) == len(handmade_graph.nodes) == 63
     assert node_counts == {k: v for k, v in handmade_graph.count_nodes().items() if v} == NODES
     known = set(ids)
     relationship_counts = {}

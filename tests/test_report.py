@@ -104,7 +104,7 @@ def assert_clean(opened: OpenedReport) -> None:
 
 @pytest.fixture(scope="module")
 def corpus_graph(handmade_graph) -> nx.MultiDiGraph:
-    """The hand-made corpus's graph (tests/handmade.py): 65 nodes, 27 of them entities."""
+    """The hand-made corpus's graph (tests/handmade.py): 63 nodes, 27 of them entities."""
     return to_networkx(handmade_graph)
 
 
@@ -116,9 +116,9 @@ def test_neighbourhood_report_renders_offline_in_chromium(corpus_graph, browser,
     lora = "method/lora"
     graph = neighbourhood(corpus_graph, lora, radius=2)
     summary = write_report(graph, tmp_path / "report", title="Neighbourhood of LoRA (Low-Rank Adaptation)")
-    # LoRA, its 3 papers and all their claims (9), results (6) and entities (13 more), and the 63 edges of those
+    # LoRA, its 3 papers and all their claims (9), results (4) and entities (13 more), and the 58 edges of those
     # papers: all drawn (tests/test_select.py works the selection out).
-    assert (summary.nodes_total, summary.nodes_drawn, summary.edges_drawn) == (32, 32, 63)
+    assert (summary.nodes_total, summary.nodes_drawn, summary.edges_drawn) == (30, 30, 58)
     assert (summary.entities, summary.leaderboard_rows) == (14, 4)
     assert summary.trend_plot == tmp_path / "report" / "trends.svg"  # two of LoRA's papers are dated to the month
 
@@ -126,10 +126,10 @@ def test_neighbourhood_report_renders_offline_in_chromium(corpus_graph, browser,
     page = opened.page
     drawn = page.evaluate("[kgbuildReport.cy.nodes().length, kgbuildReport.cy.edges().length,"
                           " kgbuildReport.nodesExpected]")
-    assert drawn == [32, 63, 32]
+    assert drawn == [30, 58, 30]
     assert page.evaluate(f"kgbuildReport.cy.$id('{lora}').data('caption')") == "LoRA"
     assert page.evaluate(PAINTED_PIXELS) > 20_000
-    assert page.locator("#cap-note").inner_text() == "All 32 nodes are drawn."
+    assert page.locator("#cap-note").inner_text() == "All 30 nodes are drawn."
 
     # Tapping a node shows its properties (aliases as the graph holds them).
     page.evaluate(f"void kgbuildReport.cy.$id('{lora}').select().emit('tap')")  # void: not serialised
@@ -171,7 +171,7 @@ def test_empty_tables_say_so(corpus_graph, browser, tmp_path):
 
 def test_capped_report_draws_a_subset_and_plots_trends(corpus_graph, browser, tmp_path):
     summary = write_report(corpus_graph, tmp_path / "report", title="Hand-made corpus", max_nodes=30)
-    assert (summary.nodes_total, summary.entities, summary.leaderboard_rows) == (65, 27, 8)
+    assert (summary.nodes_total, summary.entities, summary.leaderboard_rows) == (63, 27, 8)
     assert 0 < summary.nodes_drawn <= 30
     assert summary.trend_plot == tmp_path / "report" / "trends.svg"
     assert summary.trend_plot.read_text(encoding="utf-8").startswith("<?xml")
@@ -185,7 +185,7 @@ def test_capped_report_draws_a_subset_and_plots_trends(corpus_graph, browser, tm
     assert page.evaluate("kgbuildReport.cy.nodes().filter(n => n.degree() === 0).length") == 0
     assert page.evaluate(PAINTED_PIXELS) > 20_000
     assert page.locator("#cap-note").inner_text().startswith(
-        f"This graph has 65 nodes; {summary.nodes_drawn} are drawn")
+        f"This graph has 63 nodes; {summary.nodes_drawn} are drawn")
     assert page.evaluate("document.querySelector('figure img').naturalWidth") > 0  # the SVG plot loaded
     # The concentric layout runs too.
     page.select_option("#layout", "concentric")
@@ -233,7 +233,7 @@ def test_drawn_nodes_keeps_seeds_and_rejects_unknown_ones(corpus_graph):
     drawn = drawn_nodes(corpus_graph, 20, seeds)
     assert seeds[0] in drawn and len(drawn) <= 20
     assert "method/lora" in drawn  # the entity of highest PageRank (tests/test_analytics.py)
-    assert drawn_nodes(corpus_graph, 65) == sorted(corpus_graph.nodes)  # everything fits: all of it
+    assert drawn_nodes(corpus_graph, 63) == sorted(corpus_graph.nodes)  # everything fits: all of it
     with pytest.raises(KeyError, match="seed node\\(s\\) not in the graph: method/nope"):
         drawn_nodes(corpus_graph, 20, ["method/nope"])
     with pytest.raises(ValueError, match="max_nodes must be at least 1, not 0"):

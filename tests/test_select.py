@@ -29,8 +29,7 @@ LORA = "method/lora"
 LORA_CLAIMS = (f"claim/{LORA_PAPER}/abstract/100-243", f"claim/{LORA_PAPER}/abstract/244-336",
                f"claim/{QA_PAPER}/abstract/110-195", f"claim/{QA_PAPER}/abstract/196-254",
                f"claim/{VIT_PAPER}/abstract/154-225")
-LORA_RESULTS = (f"result/{LORA_PAPER}/abstract/277-282", f"result/{QA_PAPER}/abstract/123-127",
-                f"result/{QA_PAPER}/abstract/213-216")
+LORA_RESULTS = (f"result/{LORA_PAPER}/abstract/277-282", f"result/{QA_PAPER}/abstract/123-127")
 PAPER_NODES = {pid: f"paper/{pid}" for pid in PAPER_IDS}
 
 
@@ -61,9 +60,9 @@ def test_one_hop_of_lora_is_its_papers_claims_and_results(index):
     assert ids(sub) == {LORA, PAPER_NODES[LORA_PAPER], PAPER_NODES[QA_PAPER], PAPER_NODES[VIT_PAPER], *LORA_CLAIMS,
                         *LORA_RESULTS}
     assert sub.seeds == (LORA,)
-    # Paper 1 proposes LoRA (its contribution) and uses it (its finding, its title).
-    assert sub.counts() == ({"Paper": 3, "Method": 1, "Claim": 5, "Result": 3},
-                            {"PROPOSES": 1, "USES": 3, "CLAIMS": 5, "ABOUT": 5, "REPORTS": 3, "OF_METHOD": 3})
+    # Paper 1 proposes LoRA (its title's name, "We propose"), so it does not also use it; papers 2 and 3 use it.
+    assert sub.counts() == ({"Paper": 3, "Method": 1, "Claim": 5, "Result": 2},
+                            {"PROPOSES": 1, "USES": 2, "CLAIMS": 5, "ABOUT": 5, "REPORTS": 2, "OF_METHOD": 2})
     # Induced: every edge of the corpus between two selected nodes, and no other.
     corpus = index.graph.edges
     assert set(sub.graph.edges) == {k for k in corpus if k[0] in ids(sub) and k[2] in ids(sub)}
@@ -73,9 +72,9 @@ def test_two_hops_of_lora_are_all_of_its_papers(index):
     sub = select_subgraph(index, SubgraphQuery(entities=("LoRA",), hops=2))
     assert ids(sub) == paper_owned(index, LORA_PAPER, QA_PAPER, VIT_PAPER)
     assert sub.counts() == (
-        {"Paper": 3, "Method": 6, "Dataset": 3, "Metric": 3, "Task": 2, "Claim": 9, "Result": 6},
-        {"PROPOSES": 2, "USES": 9, "EVALUATES_ON": 3, "ADDRESSES": 2, "MEASURES": 3, "CLAIMS": 9, "ABOUT": 16,
-         "REPORTS": 6, "OF_METHOD": 5, "ON_DATASET": 4, "FOR_METRIC": 4})
+        {"Paper": 3, "Method": 6, "Dataset": 3, "Metric": 3, "Task": 2, "Claim": 9, "Result": 4},
+        {"PROPOSES": 2, "USES": 7, "EVALUATES_ON": 3, "ADDRESSES": 2, "MEASURES": 3, "CLAIMS": 9, "ABOUT": 16,
+         "REPORTS": 4, "OF_METHOD": 4, "ON_DATASET": 4, "FOR_METRIC": 4})
 
 
 def test_a_confidence_threshold_drops_edges_claims_and_results_before_traversal(index):
@@ -83,10 +82,11 @@ def test_a_confidence_threshold_drops_edges_claims_and_results_before_traversal(
     sub = select_subgraph(index, SubgraphQuery(entities=("LoRA",), hops=2, min_confidence=0.5))
     assert ids(sub) == paper_owned(index, QA_PAPER, VIT_PAPER) | {LORA}
     assert min(e.provenance.confidence for e in sub.graph.edges.values()) == 0.5
-    assert len(sub.graph.edges) == 25 + 20  # every edge of papers 2 and 3
+    assert len(sub.graph.edges) == 23 + 18  # every edge of papers 2 and 3
     # Paper 1's LoRA is typed through its acronym definition, with less confidence: traversal did not pass it.
-    assert [index.graph.edges[(PAPER_NODES[p], EdgeKind.USES, LORA)].provenance.confidence < 0.5
-            for p in (LORA_PAPER, QA_PAPER, VIT_PAPER)] == [True, False, False]
+    assert [index.graph.edges[(PAPER_NODES[p], kind, LORA)].provenance.confidence < 0.5
+            for p, kind in ((LORA_PAPER, EdgeKind.PROPOSES), (QA_PAPER, EdgeKind.USES), (VIT_PAPER, EdgeKind.USES))
+            ] == [True, False, False]
     # Every edge to LoRA is at most 0.5: above that, nothing is reached.
     assert ids(select_subgraph(index, SubgraphQuery(entities=("LoRA",), hops=2, min_confidence=0.6))) == {LORA}
     # Claims and results under the threshold go, with their edges: at 0.85, the findings of 0.92 and 0.95 stay.
@@ -98,7 +98,7 @@ def test_a_date_window_keeps_the_papers_dated_in_it_with_their_claims_and_result
     sub = select_subgraph(index, SubgraphQuery(since="2023"))
     assert ids(sub) == paper_owned(index, QA_PAPER, VIT_PAPER)  # 2023-11 and 2024
     owned = [n for n in sub.graph.nodes.values() if n.kind in (NodeKind.CLAIM, NodeKind.RESULT)]
-    assert len(owned) == 3 + 3 + 3 + 2
+    assert len(owned) == 3 + 2 + 3 + 1  # claims and results of paper 2, then of paper 3
     # Entities come with the papers that name them, and only those.
     named = {e.target for e in sub.graph.edges.values()}
     assert {n.id for n in sub.graph.nodes.values() if n.kind.value in ("Method", "Dataset", "Metric", "Task")} == \
@@ -127,8 +127,9 @@ def test_node_kinds_keep_the_papers_that_connect_kept_nodes(index):
     # GLUE's papers (1 and 7), their methods and metric, and GLUE itself (the seed); not their claims and results.
     assert ids(sub) == {"dataset/glue", PAPER_NODES[LORA_PAPER], PAPER_NODES[PRUNING_PAPER], LORA,
                         "method/transformer", "method/roberta", "method/structured-pruning", "metric/accuracy"}
+    # Paper 1 proposes LoRA; paper 7 studies structured pruning, which is using it, not proposing it.
     assert sub.counts() == ({"Paper": 2, "Method": 4, "Dataset": 1, "Metric": 1},
-                            {"PROPOSES": 2, "USES": 4, "EVALUATES_ON": 2, "MEASURES": 2})
+                            {"PROPOSES": 1, "USES": 4, "EVALUATES_ON": 2, "MEASURES": 2})
     kept = {n for n in ids(sub) if not n.startswith("paper/")}
     for paper in (n for n in ids(sub) if n.startswith("paper/")):
         assert len({t for (s, _, t) in sub.graph.edges if s == paper} & kept) >= 2
@@ -211,9 +212,9 @@ def test_a_saved_cypher_query_seeds_the_nodes_it_returns(falkordb, index):
     statement = ("// Methods used by the papers that evaluate on a dataset.\n"
                  "MATCH (d:Dataset {name: $dataset})<-[:EVALUATES_ON]-(:Paper)-[:USES]->(m:Method)\n"
                  "RETURN DISTINCT m ORDER BY m.id LIMIT $limit")
-    # GLUE's papers use LoRA, the Transformer and RoBERTa (1), and RoBERTa (7).
+    # GLUE's papers use the Transformer and RoBERTa (1; LoRA it proposes), RoBERTa and structured pruning (7).
     refs = cypher_node_refs(NativeRunner(graph), statement, {"dataset": "GLUE", "limit": "2"})
-    assert refs == [LORA, "method/roberta"]
+    assert refs == ["method/roberta", "method/structured-pruning"]
     ids_only = cypher_node_refs(NativeRunner(graph), "MATCH (m:Method {name: $name}) RETURN m.id AS id",
                                 {"name": "LoRA"})
     assert known_nodes(index, ids_only) == [LORA]
@@ -225,12 +226,12 @@ def test_cli_exports_a_selection_and_reports_it(built_folder, tmp_path):
                    "--format", "json", "--out", str(target))
     assert done.returncode == 0, done.stderr
     # Papers 2 and 3 with all of theirs (see the confidence test above).
-    assert ("selected 24 nodes (Paper 2, Method 5, Dataset 2, Metric 2, Task 2, Claim 6, Result 5)"
+    assert ("selected 22 nodes (Paper 2, Method 5, Dataset 2, Metric 2, Task 2, Claim 6, Result 3)"
             in done.stdout)
-    assert ("45 edges (PROPOSES 1, USES 6, EVALUATES_ON 2, ADDRESSES 2, MEASURES 2, CLAIMS 6, ABOUT 11, REPORTS 5, "
-            "OF_METHOD 4, ON_DATASET 3, FOR_METRIC 3)") in done.stdout
+    assert ("41 edges (PROPOSES 1, USES 5, EVALUATES_ON 2, ADDRESSES 2, MEASURES 2, CLAIMS 6, ABOUT 11, REPORTS 3, "
+            "OF_METHOD 3, ON_DATASET 3, FOR_METRIC 3)") in done.stdout
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert (len(data["nodes"]), len(data["edges"])) == (24, 45)
+    assert (len(data["nodes"]), len(data["edges"])) == (22, 41)
     done = kgbuild("export", str(built_folder), "--entity", "LoRa adaptr", "--format", "csv", "--out", str(tmp_path))
     assert done.returncode == 2
     assert done.stderr.startswith("kgbuild: export: no entity named 'LoRa adaptr'; closest known names: 'LoRA'")
@@ -247,10 +248,10 @@ def test_the_export_flow_writes_the_same_selection(prefect_harness, built_folder
     counts = export_subgraph_flow(str(built_folder), str(target), "graphml", entities=["GLUE"], hops=2,
                                   node_kinds=["Method", "Metric"])
     assert counts == {"nodes": {"Paper": 2, "Method": 4, "Dataset": 1, "Metric": 1},
-                      "edges": {"PROPOSES": 2, "USES": 4, "EVALUATES_ON": 2, "MEASURES": 2}}
+                      "edges": {"PROPOSES": 1, "USES": 4, "EVALUATES_ON": 2, "MEASURES": 2}}
     import networkx as nx
 
     read = nx.read_graphml(target, force_multigraph=True)
     expected = select_subgraph(index, SubgraphQuery(entities=("GLUE",), hops=2, node_kinds=("Method", "Metric")))
     assert set(read.nodes) == ids(expected)
-    assert read.number_of_edges() == len(expected.graph.edges) == 10
+    assert read.number_of_edges() == len(expected.graph.edges) == 1 + 4 + 2 + 2

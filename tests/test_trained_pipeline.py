@@ -148,6 +148,16 @@ def test_loras_own_abstract_alone_gives_one_entity_lora_with_its_long_form(train
     nodes = {e.name for e in _nodes(resolution)}
     assert {"GPT-3", "RoBERTa", "DeBERTa", "GPT-2", "Transformer", "Adam"} <= nodes
     assert not any("github" in n.casefold() or n.casefold() == "large language models" for n in nodes)
+    # It proposes LoRA (its title's name, "We propose Low-Rank Adaptation, or LoRA") and so does not use it.
+    from kgbuild.graph.build import build_graph
+
+    [x] = resolution.extractions
+    assert {m.canonical for m in x.entities if m.proposed} == {"LoRA"}
+
+    graph = build_graph(papers, resolution.extractions, resolution.entities)
+    paper = f"paper/{x.paper_id}"
+    assert {kind.value for (source, kind, target) in graph.edges if (source, target) == (paper, "method/lora")} == {
+        "PROPOSES"}
 
 
 def test_loras_abstract_built_alone_answers_the_provenance_query_by_name(tmp_path, prefect_harness):

@@ -28,7 +28,16 @@ from kgbuild.evaluation.gold import (
     read_scirex,
     read_tdmsci,
 )
-from kgbuild.evaluation.graph_gold import GraphGoldAbstract, GraphScores, read_graph_gold, score_graph
+from kgbuild.evaluation.graph_gold import (
+    GraphGoldAbstract,
+    GraphScores,
+    NodeCounts,
+    ResultScores,
+    read_graph_gold,
+    score_graph,
+    score_proposes,
+    score_results,
+)
 from kgbuild.extract import Extractor
 from kgbuild.model import Paper, PaperExtraction, SourceRef
 from kgbuild.resolve import resolve
@@ -150,14 +159,19 @@ class Evaluation:
     entities: list[EntityScores]
     claims: ClaimScores
     graph: GraphScores | None = None
+    results: ResultScores | None = None
+    proposes: NodeCounts | None = None
 
 
-def graph_level(extractor: Extractor, golds: list[GraphGoldAbstract], name: str = "graph gold dev") -> GraphScores:
+def graph_level(extractor: Extractor, golds: list[GraphGoldAbstract],
+                name: str = "graph gold dev") -> tuple[GraphScores, ResultScores, NodeCounts]:
     """Graph-level scores of the extractor on hand-annotated abstracts, resolved together as one corpus (the type
-    vote and acronym definitions work across them, as in a build)."""
+    vote and acronym definitions work across them, as in a build): entity nodes, result rows, PROPOSES."""
     papers = [Paper(id=g.id, title="", abstract=g.text, source=SourceRef("graph-gold", i, "eval"))
               for i, g in enumerate(golds, start=1)]
-    return score_graph(name, golds, resolve(extractor.run(papers)).extractions)
+    extractions = resolve(extractor.run(papers)).extractions
+    return (score_graph(name, golds, extractions), score_results(golds, extractions),
+            score_proposes(golds, extractions))
 
 
 def evaluate(extractor: Extractor, eval_dir: Path) -> Evaluation:
@@ -168,5 +182,6 @@ def evaluate(extractor: Extractor, eval_dir: Path) -> Evaluation:
     }
     entity_scores = [score_entities(name, golds, extractor.run(_papers(golds))) for name, golds in sets.items()]
     claims = score_claims(list(read_csabstruct(eval_dir / "csabstruct" / "dev.jsonl")), extractor)
-    return Evaluation(f"{extractor.info.name} {extractor.info.version}", entity_scores, claims,
-                      graph_level(extractor, read_graph_gold("dev")))
+    graph, results, proposes = graph_level(extractor, read_graph_gold("dev"))
+    return Evaluation(f"{extractor.info.name} {extractor.info.version}", entity_scores, claims, graph, results,
+                      proposes)

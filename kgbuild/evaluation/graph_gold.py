@@ -205,5 +205,109 @@ def score_graph(name: str, golds: Sequence[GraphGoldAbstract], extractions: Iter
     return scores
 
 
-__all__ = ["GoldEntity", "GoldResult", "GraphGoldAbstract", "GraphScores", "NodeCounts", "PredictedNode",
-           "predicted_nodes", "read_graph_gold", "score_graph"]
+@dataclass(slots=True)
+class Agreement:
+    agreed: int = 0
+    named: int = 0  # matched results whose gold names this attribute
+
+    @property
+    def rate(self) -> float:
+        return self.agreed / self.named if self.named else 0.0
+
+
+RESULT_ATTRIBUTES = ("metric", "dataset", "method", "compared_to")
+
+
+@dataclass(slots=True)
+class ResultScores:
+    """Result rows against the gold's: a predicted value is found when its span overlaps a gold value's; kind and
+    each attribute are then compared where the gold names one."""
+
+    values: NodeCounts = field(default_factory=NodeCounts)  # tp / fp predicted values; found / core gold values
+    kind: Agreement = field(default_factory=Agreement)
+    attributes: dict[str, Agreement] = field(default_factory=lambda: {a: Agreement() for a in RESULT_ATTRIBUTES})
+    wrong: list[tuple[str, str]] = field(default_factory=list)  # (abstract id, value) not in the gold
+    missed: list[tuple[str, str]] = field(default_factory=list)
+    disagreements: list[tuple[str, str, str, str | None, str | None]] = field(default_factory=list)
+
+
+def _same_name(predicted: str | None, gold: str, entities: Sequence[GoldEntity]) -> bool:
+    """A predicted name agrees with the gold's when it is one of the forms of the gold entity so named."""
+    if predicted is None:
+        return False
+    forms = {gold, *(f for e in entities if gold in e.forms or normalise(gold, e.type) in
+                     {normalise(x, e.type) for x in e.forms} for f in e.forms)}
+    return any(normalise(predicted, kind) in {normalise(f, kind) for f in forms} for kind in EntityType)
+
+
+def score_results(golds: Sequence[GraphGoldAbstract], extractions: Iterable[PaperExtraction]) -> ResultScores:
+    scores = ResultScores()
+    for gold, x in zip(golds, extractions, strict=True):
+        matched: set[int] = set()
+        for r in x.results:
+            hit = next((i for i, g in enumerate(gold.results) if g.start < r.end and r.start < g.end
+                        and i not in matched), None)
+            if hit is None:
+                scores.values.fp += 1
+                scores.wrong.append((gold.id, r.value))
+                continue
+            matched.add(hit)
+            scores.values.tp += 1
+            g = gold.results[hit]
+            scores.kind.named += 1
+            scores.kind.agreed += int(r.kind == g.kind)
+            for attribute in RESULT_ATTRIBUTES:
+                expected = getattr(g, attribute)
+                if expected is None:
+                    continue
+                agreement = scores.attributes[attribute]
+                agreement.named += 1
+                if _same_name(getattr(r, attribute), expected, gold.entities):
+                    agreement.agreed += 1
+                else:
+                    scores.disagreements.append((gold.id, g.value, attribute, getattr(r, attribute), expected))
+        scores.values.core += len(gold.results)
+        scores.values.found += len(matched)
+        scores.missed.extend((gold.id, g.value) for i, g in enumerate(gold.results) if i not in matched)
+    return scores
+
+
+PROPOSABLE_TYPES = (EntityType.METHOD, EntityType.DATASET)
+
+
+def score_proposes(golds: Sequence[GraphGoldAbstract], extractions: Iterable[PaperExtraction]) -> NodeCounts:
+    """PROPOSES per paper: the distinct non-generic entities a paper proposes against the gold's entities with the
+    role "proposed" (core ones for recall; a borderline one is neither right nor wrong)."""
+    counts = NodeCounts()
+    for gold, x in zip(golds, extractions, strict=True):
+        proposed_names = {(m.type, m.canonical) for m in x.entities if m.proposed and not m.generic}
+        nodes = [n for n in predicted_nodes(x) if (n.type, n.name) in proposed_names]
+        own = [g for g in gold.entities if g.role == "proposed" and g.type in PROPOSABLE_TYPES]
+        found: set[int] = set()
+        for node in nodes:
+            hits = [i for i, g in enumerate(own) if _matches(node, g)]
+            if any(own[i].core for i in hits):
+                counts.tp += 1
+                found.update(i for i in hits if own[i].core)
+            elif not hits:
+                counts.fp += 1
+        counts.core += sum(g.core for g in own)
+        counts.found += len(found)
+    return counts
+
+
+__all__ = [
+    "Agreement",
+    "GoldEntity",
+    "GoldResult",
+    "GraphGoldAbstract",
+    "GraphScores",
+    "NodeCounts",
+    "PredictedNode",
+    "ResultScores",
+    "predicted_nodes",
+    "read_graph_gold",
+    "score_graph",
+    "score_proposes",
+    "score_results",
+]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from kgbuild.evaluation.evaluate import CONFIDENCE_LEVELS, Counts, Evaluation
 from kgbuild.evaluation.graph_gold import CONFIDENCE_LEVELS as GRAPH_CONFIDENCE_LEVELS
-from kgbuild.evaluation.graph_gold import GraphScores
+from kgbuild.evaluation.graph_gold import GraphScores, NodeCounts, ResultScores
 from kgbuild.model import EntityType
 
 # The types each gold set is measured on for the headline micro-F1.
@@ -26,6 +26,16 @@ def headline(evaluation: Evaluation) -> dict[str, float]:
         out["Graph gold dev: entity node precision (typed, micro)"] = round(100 * micro.precision, 1)
         out["Graph gold dev: entity node recall (typed, micro)"] = round(100 * micro.recall, 1)
         out["Graph gold dev: Dataset node F1"] = round(100 * dataset.f1, 1)
+    if evaluation.results is not None:
+        r = evaluation.results
+        out["Graph gold dev: result value F1"] = round(100 * r.values.f1, 1)
+        out["Graph gold dev: result kind accuracy"] = round(100 * r.kind.rate, 1)
+        for attribute in ("metric", "dataset", "method"):
+            out[f"Graph gold dev: result {attribute} agreement (where the gold names one)"] = round(
+                100 * r.attributes[attribute].rate, 1)
+    if evaluation.proposes is not None:
+        out["Graph gold dev: PROPOSES precision"] = round(100 * evaluation.proposes.precision, 1)
+        out["Graph gold dev: PROPOSES recall"] = round(100 * evaluation.proposes.recall, 1)
     for s in evaluation.entities:
         types = HEADLINE_TYPES[s.name]
         out[f"{s.name} strict micro-F1 ({'+'.join(types)})"] = round(100 * s.micro("strict", types).f1, 1)
@@ -50,6 +60,23 @@ def _graph_section(g: GraphScores) -> list[str]:
     lines += ["", "Node precision by confidence: " + ", ".join(
         f"≥ {level}: {100 * g.at_confidence[level].precision:.1f} "
         f"({g.at_confidence[level].tp + g.at_confidence[level].fp} nodes)" for level in GRAPH_CONFIDENCE_LEVELS), ""]
+    return lines
+
+
+def _results_section(r: ResultScores, proposes: NodeCounts) -> list[str]:
+    v = r.values
+    lines = ["### Result rows and PROPOSES, graph gold dev", "",
+             "A predicted result is found when its value's span overlaps a gold result's; its kind and attributes are",
+             "compared where the gold names one (a name agrees when it is a form of the gold entity so named).", "",
+             f"Values: {v.tp + v.fp} predicted, {v.tp} in the gold, {v.core} gold, {v.found} found: P "
+             f"{100 * v.precision:.1f}, R {100 * v.recall:.1f}, F1 {100 * v.f1:.1f}.", "",
+             "| attribute | gold names one | agreed | agreement |", "|---|---:|---:|---:|",
+             f"| kind | {r.kind.named} | {r.kind.agreed} | {100 * r.kind.rate:.1f} |"]
+    for attribute, a in r.attributes.items():
+        lines.append(f"| {attribute} | {a.named} | {a.agreed} | {100 * a.rate:.1f} |")
+    lines += ["", f"PROPOSES (distinct entities per paper against the gold's proposed Methods and Datasets): "
+              f"{proposes.tp + proposes.fp} predicted, {proposes.tp} correct, {proposes.core} core gold, "
+              f"{proposes.found} found: P {100 * proposes.precision:.1f}, R {100 * proposes.recall:.1f}.", ""]
     return lines
 
 
@@ -83,6 +110,8 @@ def render(evaluations: list[Evaluation], notes: str = "", sections: Sequence[st
                 for level in CONFIDENCE_LEVELS), ""]
         if e.graph is not None:
             lines += _graph_section(e.graph)
+        if e.results is not None and e.proposes is not None:
+            lines += _results_section(e.results, e.proposes)
         c = e.claims
         lines += [f"### CSAbstruct dev claims ({c.sentences} sentences)", "", "| type | P | R | F1 |",
                   "|---|---:|---:|---:|"]

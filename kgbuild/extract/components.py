@@ -9,6 +9,7 @@ own span categorizer uses, so a trained component can take any one's place.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -18,6 +19,8 @@ from spacy.util import filter_spans
 from kgbuild.extract.abbreviations import find_definitions
 from kgbuild.extract.lexicon import Lexicon, shipped_lexicon
 from kgbuild.extract.namelist import Name, load_names
+from kgbuild.extract.proposals import proposed
+from kgbuild.extract.results import Mention, results
 from kgbuild.model import ClaimType, EntityType
 
 if not Span.has_extension("confidence"):
@@ -30,6 +33,9 @@ if not Span.has_extension("name"):
 # Not a graph node: a generic phrase, hardware, a person, a venue (see kgbuild_node_classifier).
 if not Span.has_extension("generic"):
     Span.set_extension("generic", default=False)
+# Names what the paper itself introduces (see kgbuild_own_names): the graph's PROPOSES.
+if not Span.has_extension("proposed"):
+    Span.set_extension("proposed", default=False)
 
 # Prior confidence of a match by how it was found. They are rule priors, not
 # model scores: the trained pipeline replaces this whole component.
@@ -297,17 +303,33 @@ def write_claims(doc: Doc, claims: list[tuple[Span, str, float]]) -> None:
     doc.spans["claims"] = group
 
 
-_VALUE = re.compile(
-    r"(?<![\w.])(?:[+-])?\d+(?:[.,]\d+)*(?:\s?(?:%|x\b|X\b|\u00d7|times\b|points?\b|pp\b|[MBK]\b))?",
-)
+def _mentions(doc: Doc, ents: Sequence[Span]) -> list[Mention]:
+    return [Mention(e.start_char, e.end_char, e.label_, e.text, bool(e._.generic), e._.name or e.text) for e in ents]
 
 
-def _distance(span: Span, start: int, end: int) -> int:
-    return min(abs(span.start_char - end), abs(start - span.end_char))
-
-
-def _nearest(ents: list[Span], kind: EntityType, start: int, end: int) -> Span | None:
-    return min((e for e in ents if e.label_ == kind), key=lambda e: _distance(e, start, end), default=None)
+@Language.component("kgbuild_own_names")
+def own_names(doc: Doc) -> Doc:
+    """Marks the entities naming what the paper introduces (`span._.proposed`), by `kgbuild.extract.proposals`."""
+    ents = list(doc.ents)
+    title_end = doc.text.find("\n\n")
+    # A title that opens with a distinctive name and a colon ("S^{2}FT: Efficient …") names the paper's method
+    # even where the entity model saw no name in it.
+    if title_end > 0 and (m := _TITLE_NAME.match(doc.text[:title_end])) and _DISTINCTIVE.search(m.group("name")):
+        name = m.group("name")
+        added = []
+        for start in (i.start() for i in re.finditer(re.escape(name), doc.text)):
+            span = doc.char_span(start, start + len(name), label=str(EntityType.METHOD))
+            if span is not None and not any(e.start < span.end and span.start < e.end for e in [*ents, *added]):
+                span._.confidence, span._.rule, span._.name = TITLE_NAME_CONFIDENCE, "title", name
+                added.append(span)
+        if added:
+            ents = sorted([*added, *ents], key=lambda e: e.start)
+            doc.ents = ents
+    chosen = proposed(doc.text, [(s.start_char, s.end_char) for s in doc.sents], _mentions(doc, ents),
+                      title_end if title_end > 0 else None)
+    for i in chosen:
+        ents[i]._.proposed = True
+    return doc
 
 
 @Language.factory("kgbuild_results", default_config={"window": 60})
@@ -316,39 +338,31 @@ def make_results(nlp: Language, name: str, window: int) -> ResultFinder:
 
 
 class ResultFinder:
-    """Numbers stated as results, tied to the metric, dataset and method named in their sentence."""
+    """Numbers stated as results, as leaderboard rows (`kgbuild.extract.results`): kind, number, unit, metric,
+    dataset, method and the baseline of a relative result; the paper's own method stands in for "we" and "our
+    model"."""
 
     def __init__(self, window: int) -> None:
         self.window = window
 
     def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        mentions = _mentions(doc, [*ents, *doc.spans.get("inner_names", ())])
+        own = next((e.text for e in ents if e._.proposed and e.label_ == "Method"), None)
         spans, scores, links = [], [], []
+        last_method = None  # with no method of its own, "our model" is the one the paper reported on before
         for sent in doc.sents:
-            ents = [e for e in doc.ents if e.start >= sent.start and e.end <= sent.end]
-            for m in _VALUE.finditer(sent.text):
-                start, end = sent.start_char + m.start(), sent.start_char + m.end()
-                span = doc.char_span(start, end, label="result", alignment_mode="expand")
-                if span is None or any(e.start <= span.start < e.end for e in ents):
-                    continue  # a number inside a name ("ResNet-50", "GPT-3") is not a result
-                unit = m.group(0)[-1] in "%xX\u00d7" or m.group(0).endswith(("times", "points", "pp"))
-
-                metric = _nearest(ents, EntityType.METRIC, start, end)
-                close_metric = metric is not None and _distance(metric, start, end) <= self.window
-                if not (unit or close_metric):
+            inside = [m for m in mentions if m.start >= sent.start_char and m.end <= sent.end_char]
+            for r in results(sent.text, sent.start_char, inside, own, self.window, last_method):
+                last_method = r.method or last_method
+                span = doc.char_span(r.start, r.end, label="result", alignment_mode="expand")
+                if span is None:
                     continue
-                method = _nearest(ents, EntityType.METHOD, start, end)
-                dataset = _nearest(ents, EntityType.DATASET, start, end)
-                confidence = 0.5 + 0.25 * close_metric + 0.1 * unit + 0.05 * (dataset is not None)
-                spans.append(Span(doc, span.start, span.end, label="result"))
-                scores.append(round(confidence, 4))
-                links.append({
-                    "value": doc.text[start:end],
-                    "start": start,
-                    "end": end,
-                    "metric": metric.text if metric is not None else None,
-                    "dataset": dataset.text if dataset is not None else None,
-                    "method": method.text if method is not None else None,
-                })
+                spans.append(span)
+                scores.append(r.confidence)
+                links.append({"value": r.value, "start": r.start, "end": r.end, "number": r.number, "unit": r.unit,
+                              "kind": r.kind, "metric": r.metric, "dataset": r.dataset, "method": r.method,
+                              "compared_to": r.compared_to})
         group = SpanGroup(doc, name="results", spans=spans)
         group.attrs["scores"] = scores
         group.attrs["links"] = links

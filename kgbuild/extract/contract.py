@@ -26,7 +26,7 @@ def to_contract(x: PaperExtraction) -> dict[str, Any]:
         "abstract": x.abstract,
         "entities": [
             {"type": m.type.value, "text": m.text, "field": m.field.value, "start": m.start, "end": m.end,
-             "canonical": m.canonical, "confidence": m.confidence, "generic": m.generic}
+             "canonical": m.canonical, "confidence": m.confidence, "generic": m.generic, "proposed": m.proposed}
             for m in x.entities
         ],
         "claims": [
@@ -35,7 +35,8 @@ def to_contract(x: PaperExtraction) -> dict[str, Any]:
             for c in x.claims
         ],
         "results": [
-            {"method": r.method, "dataset": r.dataset, "metric": r.metric, "value": r.value,
+            {"kind": r.kind, "method": r.method, "dataset": r.dataset, "metric": r.metric,
+             "compared_to": r.compared_to, "value": r.value, "number": r.number, "unit": r.unit,
              "field": r.field.value, "start": r.start, "end": r.end, "confidence": r.confidence}
             for r in x.results
         ],
@@ -64,7 +65,7 @@ def from_contract(record: dict[str, Any]) -> PaperExtraction:
                                 record["extractor"].get("digest", "")),
         entities=tuple(
             EntityMention(EntityType(m["type"]), m["text"], Field(m["field"]), m["start"], m["end"], m["canonical"],
-                          m["confidence"], m.get("generic", False))
+                          m["confidence"], m.get("generic", False), m.get("proposed", False))
             for m in record["entities"]
         ),
         claims=tuple(
@@ -73,8 +74,10 @@ def from_contract(record: dict[str, Any]) -> PaperExtraction:
             for c in record["claims"]
         ),
         results=tuple(
+            # Records written before results were rows have no kind, number, unit or baseline.
             ResultMention(r["value"], Field(r["field"]), r["start"], r["end"], r["confidence"], r["method"],
-                          r["dataset"], r["metric"])
+                          r["dataset"], r["metric"], r.get("kind", "absolute"), r.get("number"), r.get("unit"),
+                          r.get("compared_to"))
             for r in record["results"]
         ),
     )

@@ -97,7 +97,7 @@ class Extractor:
             entities.append(EntityMention(
                 type=EntityType(ent.label_), text=view.original(field, start, end), field=field, start=start,
                 end=end, canonical=_without_sentence_period(ent._.name or text), confidence=_confidence(ent),
-                generic=bool(ent._.generic),
+                generic=bool(ent._.generic), proposed=bool(ent._.proposed),
             ))
             entity_chars.append((ent.start_char, ent.start_char + len(text)))
         claims = []
@@ -118,9 +118,11 @@ class Extractor:
                 if placed is None:
                     continue
                 field, start, end = placed
-                results.append(ResultMention(value=view.original(field, start, end), field=field, start=start,
-                                             end=end, confidence=float(score), method=link["method"],
-                                             dataset=link["dataset"], metric=link["metric"]))
+                results.append(ResultMention(
+                    value=view.original(field, start, end), field=field, start=start, end=end,
+                    confidence=float(score), method=link["method"], dataset=link["dataset"], metric=link["metric"],
+                    kind=link.get("kind", "absolute"), number=link.get("number"), unit=link.get("unit"),
+                    compared_to=link.get("compared_to")))
         return PaperExtraction(paper_id=paper.id, title=paper.title, abstract=paper.abstract, extractor=self.info,
                                entities=tuple(entities), claims=tuple(claims), results=tuple(results))
 

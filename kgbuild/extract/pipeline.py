@@ -23,6 +23,7 @@ def build_rule_pipeline() -> Language:
     nlp.add_pipe("kgbuild_proposed_names")
     nlp.add_pipe("kgbuild_abbreviations")
     nlp.add_pipe("kgbuild_claims")
+    nlp.add_pipe("kgbuild_own_names")
     nlp.add_pipe("kgbuild_results")
     nlp.meta["name"] = RULES_PIPELINE
     nlp.meta["version"] = __version__

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from kgbuild.graph.model import Edge, EdgeKind, KnowledgeGraph, Node, NodeKind, Provenance, Scalar
 from kgbuild.graph.property import joined
-from kgbuild.model import CanonicalEntity, ClaimType, EntityMention, EntityType, Field, Paper, PaperExtraction
+from kgbuild.model import CanonicalEntity, EntityMention, EntityType, Field, Paper, PaperExtraction
 from kgbuild.resolve import entity_keys
 
 PAPER_TO_ENTITY = {
@@ -84,13 +84,12 @@ def build_graph(
             return Provenance(x.paper_id, field.value, start, end, x.extractor.name, x.extractor.version,
                               round(confidence, 4))
 
-        proposed = {
-            i for c in x.claims if c.type is ClaimType.CONTRIBUTION for i in c.entities
-            if x.entities[i].type is EntityType.METHOD
-        }
-        for i, m in enumerate(x.entities):
-            kind = EdgeKind.PROPOSES if i in proposed else PAPER_TO_ENTITY[m.type]
+        # The paper's own methods (its title's name, "we propose X"): every mention of one is PROPOSES, so a
+        # paper never both proposes and uses an entity.
+        proposed = {entity_key(m.type, m.canonical) for m in x.entities if m.proposed and m.type is EntityType.METHOD}
+        for m in x.entities:
             target = entity_key(m.type, m.canonical)
+            kind = EdgeKind.PROPOSES if target is not None and target in proposed else PAPER_TO_ENTITY[m.type]
             if target is not None:
                 graph.add_edge(Edge(pid, target, kind, provenance(m.field, m.start, m.end, m.confidence)))
         for c in x.claims:
@@ -110,8 +109,10 @@ def build_graph(
             rid = span_node_id("result", x.paper_id, r.field, r.start, r.end)
             graph.add_node(Node(rid, NodeKind.RESULT, r.value, {
                 "value": r.value, "confidence": r.confidence, "paper_id": x.paper_id, "field": r.field.value,
-                "start": r.start, "end": r.end,
-                **{k: v for k, v in (("method", r.method), ("dataset", r.dataset), ("metric", r.metric)) if v},
+                "start": r.start, "end": r.end, "result_kind": r.kind,
+                **{k: v for k, v in (("method", r.method), ("dataset", r.dataset), ("metric", r.metric),
+                                     ("compared_to", r.compared_to), ("number", r.number), ("unit", r.unit))
+                   if v is not None},
             }))
             graph.add_edge(Edge(pid, rid, EdgeKind.REPORTS, provenance(r.field, r.start, r.end, r.confidence)))
             for kind, text in ((EntityType.METHOD, r.method), (EntityType.DATASET, r.dataset),
@@ -124,4 +125,9 @@ def build_graph(
 
 
 def _mention_named(mentions: tuple[EntityMention, ...], kind: EntityType, text: str | None) -> EntityMention | None:
-    return next((m for m in mentions if m.type is kind and m.text == text), None) if text else None
+    """The mention a result names: by its text, or by the name a longer mention ends with ("top-1 accuracy" of
+    "ImageNet top-1 accuracy")."""
+    if not text:
+        return None
+    return next((m for m in mentions if m.type is kind and m.text == text), None) or next(
+        (m for m in mentions if m.type is kind and m.text.endswith(" " + text)), None)

@@ -91,6 +91,7 @@ def assemble(entities_model: Path, claims_model: Path, entity_threshold: float =
     thresholds = claim_thresholds or {"contribution": 0.5, "finding": 0.5}
     claims = nlp.add_pipe("kgbuild_claim_classifier", config={"thresholds": thresholds})
     claims.model = spacy.load(claims_model)
+    nlp.add_pipe("kgbuild_own_names")
     nlp.add_pipe("kgbuild_results")
     nodes.model = train_node_classifier(nlp, graph_gold if graph_gold is not None else read_graph_gold("train"),
                                         l2=node_l2)
