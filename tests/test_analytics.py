@@ -154,6 +154,28 @@ def test_leaderboard_ranks_by_the_number_and_keeps_the_text(small):
     ]
 
 
+def test_a_relative_result_never_ranks_as_a_score(tmp_path):
+    # On GLUE accuracy: p1's LoRA scores 85.3%, p2 says Adapter beats LoRA by 1.7 points (a margin, not a score).
+    margin = Node("result/r2", NodeKind.RESULT, "1.7 points", {"value": "1.7 points", "number": 1.7, "unit": "points",
+                                                               "result_kind": "relative", "compared_to": "LoRA"})
+    score = Node("result/r1", NodeKind.RESULT, "85.3%", {"value": "85.3%", "number": 85.3, "unit": "%",
+                                                        "result_kind": "absolute"})
+    edges = [("paper/p1", EdgeKind.REPORTS, score.id), (score.id, EdgeKind.OF_METHOD, LORA.id),
+             (score.id, EdgeKind.ON_DATASET, GLUE.id), (score.id, EdgeKind.FOR_METRIC, ACC.id),
+             ("paper/p2", EdgeKind.REPORTS, margin.id), (margin.id, EdgeKind.OF_METHOD, ADAPTER.id),
+             (margin.id, EdgeKind.ON_DATASET, GLUE.id), (margin.id, EdgeKind.FOR_METRIC, ACC.id)]
+    graph = to_networkx(_graph([paper("p1"), paper("p2"), LORA, ADAPTER, GLUE, ACC, score, margin], edges))
+    assert [(r.dataset, r.metric, r.rank, r.value_text, r.value, r.method) for r in leaderboard(graph)] == [
+        ("GLUE", "accuracy", 1, "85.3%", 85.3, "LoRA")]
+    # The report's leaderboard is the same: one row, and no margin among its scores.
+    from kgbuild.export.report import write_report
+
+    summary = write_report(graph, tmp_path / "report", title="margins")
+    assert summary.leaderboard_rows == 1
+    board = (tmp_path / "report" / "data" / "leaderboard.csv").read_text(encoding="utf-8")
+    assert "85.3%" in board and "1.7 points" not in board
+
+
 def test_value_parsing_and_metric_direction():
     assert [parse_value(t) for t in ("85.3%", "1,024 tokens", "\u22122.5", ".5", "3.5x", "top-1", "none")] == [
         85.3, 1024.0, -2.5, 0.5, 3.5, 1.0, None]

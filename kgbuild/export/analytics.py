@@ -243,14 +243,22 @@ def lower_is_better(metric: str) -> bool:
     return bool(set(re.findall(r"[a-z]+", metric.lower())) & LOWER_IS_BETTER_WORDS)
 
 
-def leaderboard(graph: nx.MultiDiGraph) -> list[LeaderboardEntry]:
-    """Results tied to both a dataset and a metric, grouped by (dataset, metric) and ranked best first.
+def _number(graph: nx.MultiDiGraph, result: str) -> float | None:
+    number = graph.nodes[result].get("number")
+    return float(number) if number is not None else parse_value(str(graph.nodes[result].get("value", "")))
 
-    Values are ranked by the number read from their text (highest first, or lowest first for error-like metrics);
-    values with no number come last. The text is kept as written.
+
+def leaderboard(graph: nx.MultiDiGraph) -> list[LeaderboardEntry]:
+    """Absolute results tied to both a dataset and a metric, grouped by (dataset, metric) and ranked best first.
+
+    A relative result (a margin, a speed-up: `result_kind` "relative") is no score and never ranks. Values are
+    ranked by their number (the extracted `number`, else the first number of their text; highest first, or lowest
+    first for error-like metrics); values with no number come last. The text is kept as written.
     """
     groups: dict[tuple[str, str], list[tuple[str, str | None, str]]] = defaultdict(list)
     for result in (n for n, kind in graph.nodes(data="kind") if kind == NodeKind.RESULT.value):
+        if graph.nodes[result].get("result_kind") == "relative":
+            continue
         targets: dict[str, list[str]] = defaultdict(list)
         for _, target, key in graph.out_edges(result, keys=True):
             targets[key].append(target)
@@ -265,7 +273,7 @@ def leaderboard(graph: nx.MultiDiGraph) -> list[LeaderboardEntry]:
         lower = lower_is_better(_label(graph, metric))
 
         def order(item: tuple[str, str | None, str], lower: bool = lower) -> tuple:
-            value = parse_value(str(graph.nodes[item[0]].get("value", "")))
+            value = _number(graph, item[0])
             if value is None:
                 return (1, 0.0, item[0])
             return (0, value if lower else -value, item[0])
@@ -274,7 +282,7 @@ def leaderboard(graph: nx.MultiDiGraph) -> list[LeaderboardEntry]:
             text = str(graph.nodes[result].get("value", ""))
             paper_title = str(graph.nodes[paper].get("title", _label(graph, paper))) if paper in graph else ""
             rows.append(LeaderboardEntry(dataset, _label(graph, dataset), metric, _label(graph, metric), lower, rank,
-                                         text, parse_value(text), _label(graph, method) if method else None,
+                                         text, _number(graph, result), _label(graph, method) if method else None,
                                          paper.removeprefix("paper/"), paper_title, result))
     return rows
 
