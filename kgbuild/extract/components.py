@@ -303,7 +303,7 @@ def write_claims(doc: Doc, claims: list[tuple[Span, str, float]]) -> None:
     doc.spans["claims"] = group
 
 
-def _mentions(doc: Doc, ents: Sequence[Span]) -> list[Mention]:
+def _mentions(ents: Sequence[Span]) -> list[Mention]:
     return [Mention(e.start_char, e.end_char, e.label_, e.text, bool(e._.generic), e._.name or e.text) for e in ents]
 
 
@@ -325,7 +325,7 @@ def own_names(doc: Doc) -> Doc:
         if added:
             ents = sorted([*added, *ents], key=lambda e: e.start)
             doc.ents = ents
-    chosen = proposed(doc.text, [(s.start_char, s.end_char) for s in doc.sents], _mentions(doc, ents),
+    chosen = proposed(doc.text, [(s.start_char, s.end_char) for s in doc.sents], _mentions(ents),
                       title_end if title_end > 0 else None)
     for i in chosen:
         ents[i]._.proposed = True
@@ -347,7 +347,7 @@ class ResultFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        mentions = _mentions(doc, [*ents, *doc.spans.get("inner_names", ())])
+        mentions = _mentions([*ents, *doc.spans.get(INNER_NAMES_KEY, ())])
         own = next((e.text for e in ents if e._.proposed and e.label_ == "Method"), None)
         spans, scores, links = [], [], []
         last_method = None  # with no method of its own, "our model" is the one the paper reported on before
