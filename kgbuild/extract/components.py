@@ -317,8 +317,8 @@ def own_names(doc: Doc) -> Doc:
     if title_end > 0 and (m := _TITLE_NAME.match(doc.text[:title_end])) and _DISTINCTIVE.search(m.group("name")):
         name = m.group("name")
         added = []
-        for start in (i.start() for i in re.finditer(re.escape(name), doc.text)):
-            span = doc.char_span(start, start + len(name), label=str(EntityType.METHOD))
+        for found in re.finditer(re.escape(name), doc.text):
+            span = doc.char_span(found.start(), found.end(), label=str(EntityType.METHOD))
             if span is not None and not any(e.start < span.end and span.start < e.end for e in [*ents, *added]):
                 span._.confidence, span._.rule, span._.name = TITLE_NAME_CONFIDENCE, "title", name
                 added.append(span)

@@ -299,14 +299,13 @@ class NodeClassifier:
 
     def __init__(self, weights: dict[str, list[float]] | None = None) -> None:
         self.weights = weights or {}
-        self._rows = {name: numpy.asarray(row) for name, row in self.weights.items()}
 
     def probabilities(self, features: dict[str, float]) -> dict[str, float]:
         scores = numpy.zeros(len(CLASSES))
         for name, value in features.items():
-            row = self._rows.get(name)
+            row = self.weights.get(name)
             if row is not None:
-                scores += value * row
+                scores += value * numpy.asarray(row)
         scores -= scores.max()
         exp = numpy.exp(scores)
         return dict(zip(CLASSES, (float(p) for p in exp / exp.sum()), strict=True))

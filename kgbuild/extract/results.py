@@ -169,8 +169,8 @@ _NOUN_OF = re.compile(r"\b(?:reduction|improvement|gain|increase|decrease|drop|s
                       r"advantage)s?\s+(?:of\s+)?(?:about\s+|around\s+|up\s+to\s+|over\s+)?$", re.IGNORECASE)
 _SUBJECT_VERB = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:also\s+|only\s+|can\s+|further\s+|still\s+|consistently\s+)*"
                            r"(?:achiev|obtain|reach|yield|attain|get|score|improv|outperform|surpass|beat|"
-                           r"reduc|sav|deliver|requir|run|keep|retain|maintain|take|is\b|are\b|was\b|were\b|has\b|have\b|gives|"
-                           r"results|leads|performs|exceed|set|establish|match)", re.IGNORECASE)
+                           r"reduc|sav|deliver|requir|run|keep|retain|maintain|take|is\b|are\b|was\b|were\b|"
+                           r"has\b|have\b|gives|results|leads|performs|exceed|set|establish|match)", re.IGNORECASE)
 _BASELINE_SCORE = re.compile(r"\b(?:than|vs\.?|versus)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 _OF_METHOD = re.compile(r"\s*(?:[\w-]+\s+){0,3}(?:of|by|for)\s+(?:the\s+|a\s+|an\s+)?", re.IGNORECASE)
 _OWN_SUBJECT = re.compile(r"\b(?:our|we|it|this|the\s+proposed|the\s+resulting)\b", re.IGNORECASE)
