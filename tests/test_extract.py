@@ -340,3 +340,62 @@ def test_results_are_leaderboard_rows_with_their_own_metric_dataset_method_and_b
 ])
 def test_names_sizes_settings_years_citations_and_counts_are_not_results(sentence):
     assert _rows(sentence, []) == []
+
+
+def _mentions_of(text: str, names: list[tuple[str, str]]) -> list:
+    from kgbuild.extract.results import Mention
+
+    mentions = []
+    for name, kind in names:
+        at = 0
+        while (at := text.find(name, at)) >= 0:
+            mentions.append(Mention(at, at + len(name), kind, name))
+            at += len(name)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    import re
+
+    return [(m.start(), m.end()) for m in re.finditer(r"[^.]+\.?\s*", text)]
+
+
+def test_what_speaks_for_a_paper_proposing_a_name_and_against_it():
+    from kgbuild.extract.proposals import proposal_features
+
+    text = ("We introduce KAZE features, a novel feature detection algorithm. KAZE features are computed by "
+            "nonlinear diffusion. They outperform SURF and are faster than SIFT using GPUs.")
+    mentions = _mentions_of(text, [("KAZE features", "Method"), ("nonlinear diffusion", "Method"), ("SURF", "Method"),
+                                ("SIFT", "Method")])
+    features = {key[1]: f for key, (_, f) in proposal_features(text, _sentences(text), mentions,
+                                                               known=lambda name: name in {"SIFT", "SURF"}).items()}
+    assert features["kaze features"] == {"bias": 1.0, "after_verb": 1.0, "in_proposal_after_verb": 1.0,
+                                         "appositive": 1.0, "first_sentence": 1.0, "early": 1.0, "repeats:2": 1.0,
+                                         "written_as_name": 1.0, "words:2": 1.0}
+    assert features["nonlinear diffusion"] == {"bias": 1.0, "using_cue": 1.0, "repeats:1": 1.0, "words:2": 1.0}
+    assert features["surf"] == {"bias": 1.0, "baseline_cue": 1.0, "repeats:1": 1.0, "written_as_name": 1.0,
+                                "known_name": 1.0, "words:1": 1.0}
+    assert features["sift"]["baseline_cue"] == 1.0 and features["sift"]["known_name"] == 1.0
+
+
+@pytest.mark.parametrize(("text", "names", "expected"), [
+    # Hand-checked against the shipped scorer: the proposal verb, "called", "X is proposed" and the title's name.
+    ("We introduce KAZE features, a novel feature detection algorithm. KAZE features outperform SURF.",
+     [("KAZE features", "Method"), ("SURF", "Method")], {"KAZE features"}),
+    ("A new processing paradigm called Fragment-and-Compose has been created. Fragment-and-Compose is fast.",
+     [("Fragment-and-Compose", "Method")], {"Fragment-and-Compose"}),
+    ("LoRA: Low-Rank Adaptation of Large Language Models\n\nWe freeze the weights of RoBERTa. LoRA trains less.",
+     [("LoRA", "Method"), ("RoBERTa", "Method")], {"LoRA"}),
+    # Named only as what the paper uses or compares with: nothing proposed.
+    ("We present a method for training ResNet on ImageNet. It is faster than ResNet trained with SGD.",
+     [("ResNet", "Method"), ("ImageNet", "Dataset"), ("SGD", "Method")], set()),
+])
+def test_a_paper_proposes_the_name_it_introduces_and_not_those_it_uses(text, names, expected):
+    from kgbuild.extract.components import known_name, shipped_proposal_scorer
+    from kgbuild.extract.proposals import proposed
+
+    mentions = _mentions_of(text, names)
+    title_end = text.find("\n\n")
+    chosen = proposed(text, _sentences(text), mentions, title_end if title_end > 0 else None,
+                      shipped_proposal_scorer(), known_name)
+    assert {mentions[i].text for i in chosen} == expected

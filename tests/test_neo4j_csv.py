@@ -43,7 +43,8 @@ def test_neo4j_admin_csvs_of_the_hand_made_graph(handmade_graph, tmp_path):
         assert "confidence:double" in header and "start:long" in header and "support:long" in header
         assert all(row[0] in known and row[1] in known for row in rows), path.name
         relationship_counts[path.stem.removeprefix("relationships_")] = len(rows)
-    assert relationship_counts == {k: v for k, v in handmade_graph.count_edges().items() if v} == EDGES
+    assert relationship_counts == {k: v for k, v in handmade_graph.count_edges().items() if v} == {
+        k: v for k, v in EDGES.items() if v}
     # Aliases are a string array; the import command names every file, the labels and the delimiter.
     header, rows = read(tmp_path / "nodes_Method.csv")
     aliases = header.index("aliases:string[]")

@@ -100,6 +100,25 @@ class LeaderboardEntry:
     result_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class Margin:
+    """A relative result read as "method beats baseline by value on dataset (metric)"; dataset and metric when
+    the result names them."""
+
+    method_id: str
+    method: str
+    baseline_id: str
+    baseline: str
+    value_text: str
+    value: float | None
+    unit: str | None
+    dataset: str | None
+    metric: str | None
+    paper_id: str
+    paper_title: str
+    result_id: str
+
+
 def _kind(graph: nx.MultiDiGraph, node: str) -> str:
     return graph.nodes[node].get("kind", "")
 
@@ -287,8 +306,36 @@ def leaderboard(graph: nx.MultiDiGraph) -> list[LeaderboardEntry]:
     return rows
 
 
+def margins(graph: nx.MultiDiGraph) -> list[Margin]:
+    """Relative results that name both the method and the baseline it beats, by dataset, metric and baseline,
+    largest margin first."""
+    rows = []
+    for result in (n for n, kind in graph.nodes(data="kind") if kind == NodeKind.RESULT.value):
+        node = graph.nodes[result]
+        if node.get("result_kind") != "relative":
+            continue
+        targets: dict[str, list[str]] = defaultdict(list)
+        for _, target, key in graph.out_edges(result, keys=True):
+            targets[key].append(target)
+        methods, baselines = targets[EdgeKind.OF_METHOD.value], targets[EdgeKind.COMPARED_TO.value]
+        if not methods or not baselines:
+            continue
+        datasets, metrics = targets[EdgeKind.ON_DATASET.value], targets[EdgeKind.FOR_METRIC.value]
+        papers = [s for s, _, key in graph.in_edges(result, keys=True) if key == EdgeKind.REPORTS.value]
+        paper = papers[0] if papers else f"paper/{node.get('paper_id', '')}"
+        paper_title = str(graph.nodes[paper].get("title", "")) if paper in graph else ""
+        rows.append(Margin(methods[0], _label(graph, methods[0]), baselines[0], _label(graph, baselines[0]),
+                           str(node.get("value", "")), _number(graph, result), node.get("unit"),
+                           _label(graph, datasets[0]) if datasets else None,
+                           _label(graph, metrics[0]) if metrics else None, paper.removeprefix("paper/"),
+                           paper_title, result))
+    return sorted(rows, key=lambda r: (r.dataset or "", r.metric or "", r.baseline, -(r.value or 0.0), r.method,
+                                       r.result_id))
+
+
 __all__ = [
-    "ENTITY_KINDS", "Community", "Cooccurrence", "EntityCentrality", "EntityTrend", "LeaderboardEntry",
+    "ENTITY_KINDS", "Community", "Cooccurrence", "EntityCentrality", "EntityTrend", "LeaderboardEntry", "Margin",
     "communities", "community_of", "cooccurrence", "date_period", "entity_centrality", "entity_nodes",
-    "leaderboard", "lower_is_better", "mentions_over_time", "papers_of", "parse_value", "simple_undirected",
+    "leaderboard", "lower_is_better", "margins", "mentions_over_time", "papers_of", "parse_value",
+    "simple_undirected",
 ]

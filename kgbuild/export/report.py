@@ -28,12 +28,14 @@ from kgbuild.export.analytics import (
     EntityCentrality,
     EntityTrend,
     LeaderboardEntry,
+    Margin,
     communities,
     community_of,
     cooccurrence,
     date_period,
     entity_centrality,
     leaderboard,
+    margins,
     mentions_over_time,
     simple_undirected,
 )
@@ -71,6 +73,7 @@ class ReportSummary:
     entities: int
     communities: int
     leaderboard_rows: int
+    margin_rows: int
     trend_plot: Path | None
 
 
@@ -262,6 +265,17 @@ def _leaderboard_html(rows: Sequence[LeaderboardEntry]) -> str:
     return "\n".join(parts)
 
 
+def _margin_sentence(m: Margin) -> str:
+    on = " on ".join(x for x in (m.metric, m.dataset) if x)  # "accuracy on GLUE"
+    return f"{m.method} beats {m.baseline} by {m.value_text}" + (f" in {on}" if on else "")
+
+
+def _margins_html(rows: Sequence[Margin], limit: int) -> str:
+    if not rows:
+        return '<p class="empty">No relative result in this graph names both its method and its baseline.</p>'
+    return _table(["margin", "paper"], ((_margin_sentence(m), _shorten(m.paper_title, 90)) for m in rows[:limit]))
+
+
 def write_report(graph: nx.MultiDiGraph, out_dir: Path, *, title: str, max_nodes: int = DEFAULT_MAX_NODES,
                  seeds: Sequence[str] = (), table_rows: int = 25, community_seed: int = 0) -> ReportSummary:
     """Write the report of `graph` into `out_dir` (created; files of an earlier report there are replaced).
@@ -282,6 +296,7 @@ def write_report(graph: nx.MultiDiGraph, out_dir: Path, *, title: str, max_nodes
     method_dataset = cooccurrence(graph, NodeKind.METHOD, NodeKind.DATASET)
     method_task = cooccurrence(graph, NodeKind.METHOD, NodeKind.TASK)
     board = leaderboard(graph)
+    margin_rows = margins(graph)
     month_trends = mentions_over_time(graph, granularity="month")
     granularity = _trend_granularity(month_trends)
     trends = month_trends if granularity == "month" else mentions_over_time(graph, granularity="year")
@@ -300,6 +315,7 @@ def write_report(graph: nx.MultiDiGraph, out_dir: Path, *, title: str, max_nodes
     _write_csv(out_dir / "data" / "method_dataset.csv", method_dataset)
     _write_csv(out_dir / "data" / "method_task.csv", method_task)
     _write_csv(out_dir / "data" / "leaderboard.csv", board)
+    _write_csv(out_dir / "data" / "margins.csv", margin_rows)
     _write_csv(out_dir / "data" / f"mentions_per_{granularity}.csv", trends)
 
     papers = [n for n, kind in graph.nodes(data="kind") if kind == NodeKind.PAPER.value]
@@ -310,19 +326,21 @@ def write_report(graph: nx.MultiDiGraph, out_dir: Path, *, title: str, max_nodes
         community_count=len(groups),
         method_dataset=_cooccurrence_table(method_dataset, "method", "dataset", table_rows),
         method_task=_cooccurrence_table(method_task, "method", "task", table_rows),
-        leaderboard=_leaderboard_html(board), has_plot=has_plot, granularity=granularity,
+        leaderboard=_leaderboard_html(board), margins=_margins_html(margin_rows, table_rows), has_plot=has_plot,
+        granularity=granularity,
         papers=len(papers), papers_with_period=with_period,
     )
     index = out_dir / "index.html"
     index.write_text(page, encoding="utf-8")
     return ReportSummary(index, graph.number_of_nodes(), graph.number_of_edges(), len(elements["nodes"]),
-                         len(elements["edges"]), len(centrality), len(groups), len(board),
+                         len(elements["edges"]), len(centrality), len(groups), len(board), len(margin_rows),
                          plot if has_plot else None)
 
 
 def _page(*, title: str, graph: nx.MultiDiGraph, elements: dict[str, Any], drawn: int, seeds: Sequence[str],
           centrality: str, communities: str, community_count: int, method_dataset: str, method_task: str,
-          leaderboard: str, has_plot: bool, granularity: str, papers: int, papers_with_period: int) -> str:
+          leaderboard: str, margins: str, has_plot: bool, granularity: str, papers: int,
+          papers_with_period: int) -> str:
     e = html.escape
     total = graph.number_of_nodes()
     counts: dict[str, int] = {}
@@ -411,6 +429,10 @@ graph drawn with Cytoscape.js {CYTOSCAPE_VERSION} \u00b7 tables as CSV in <code>
 <p class="note">Results the extractor tied to a dataset and a metric, ranked by the number in the value as written.
 Values come from abstracts and are not checked: read them with their paper.</p>
 {leaderboard}
+<h3>Margins over baselines</h3>
+<p class="note">Relative results (an improvement, a reduction, a speed-up) are differences, never scores: they are
+listed here as the paper states them, not ranked above.</p>
+{margins}
 </section>
 <script type="application/json" id="graph-data">{script_json(elements)}</script>
 <script src="vendor/cytoscape.min.js"></script>

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -17,9 +18,10 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
 from kgbuild.extract.abbreviations import find_definitions
+from kgbuild.extract.cues import is_boilerplate
 from kgbuild.extract.lexicon import Lexicon, shipped_lexicon
 from kgbuild.extract.namelist import Name, load_names
-from kgbuild.extract.proposals import proposed
+from kgbuild.extract.proposals import SCORER_FILE, ProposalScorer, proposed
 from kgbuild.extract.results import Mention, results
 from kgbuild.model import ClaimType, EntityType
 
@@ -290,9 +292,12 @@ class ClaimFinder:
 
 
 def write_claims(doc: Doc, claims: list[tuple[Span, str, float]]) -> None:
-    """Claim sentences (sentence, claim type, score) into `doc.spans["claims"]`, trailing space trimmed."""
+    """Claim sentences (sentence, claim type, score) into `doc.spans["claims"]`, trailing space trimmed; a
+    boilerplate sentence (code availability, the paper's organisation) is no claim."""
     spans, scores = [], []
     for sentence, label, score in claims:
+        if is_boilerplate(sentence.text):
+            continue
         trimmed = doc.char_span(sentence.start_char, sentence.start_char + len(sentence.text.rstrip()),
                                 label=label, alignment_mode="contract")
         if trimmed is not None:
@@ -307,9 +312,9 @@ def _mentions(ents: Sequence[Span]) -> list[Mention]:
     return [Mention(e.start_char, e.end_char, e.label_, e.text, bool(e._.generic), e._.name or e.text) for e in ents]
 
 
-@Language.component("kgbuild_own_names")
-def own_names(doc: Doc) -> Doc:
-    """Marks the entities naming what the paper introduces (`span._.proposed`), by `kgbuild.extract.proposals`."""
+def own_name_inputs(doc: Doc) -> tuple[list[Span], list[tuple[int, int]], list[Mention], int | None]:
+    """What `kgbuild.extract.proposals` reads of a doc (entities, sentence bounds, mentions, where the title
+    ends), the same at run time and in training; adds the title's name as a Method (below) to the doc."""
     ents = list(doc.ents)
     title_end = doc.text.find("\n\n")
     # A title that opens with a distinctive name and a colon ("S^{2}FT: Efficient …") names the paper's method
@@ -325,11 +330,27 @@ def own_names(doc: Doc) -> Doc:
         if added:
             ents = sorted([*added, *ents], key=lambda e: e.start)
             doc.ents = ents
-    chosen = proposed(doc.text, [(s.start_char, s.end_char) for s in doc.sents], _mentions(ents),
-                      title_end if title_end > 0 else None)
-    for i in chosen:
+    return ents, [(s.start_char, s.end_char) for s in doc.sents], _mentions(ents), title_end if title_end > 0 else None
+
+
+def known_name(name: str) -> bool:
+    """A name the hand-kept or Papers-with-Code lists know: more likely an existing method than a new one."""
+    return any(e.source != "train" for e in shipped_lexicon().lookup(name))
+
+
+@Language.component("kgbuild_own_names")
+def own_names(doc: Doc) -> Doc:
+    """Marks the entities naming what the paper introduces (`span._.proposed`), by `kgbuild.extract.proposals`
+    and its trained scorer."""
+    ents, sentences, mentions, title_end = own_name_inputs(doc)
+    for i in proposed(doc.text, sentences, mentions, title_end, shipped_proposal_scorer(), known_name):
         ents[i]._.proposed = True
     return doc
+
+
+@lru_cache(maxsize=1)
+def shipped_proposal_scorer() -> ProposalScorer:
+    return ProposalScorer.from_disk(SCORER_FILE)
 
 
 @Language.factory("kgbuild_results", default_config={"window": 60})

@@ -14,7 +14,9 @@ are not. Each result is read as a row of a leaderboard:
   written between the value and its metric ("73.9% ImageNet top-1 accuracy");
 - `method`: the system the number belongs to: the method it is obtained "using", else the sentence's
   subject when it names one, else the paper's own method (what the paper proposes), never the baseline;
-- `compared_to`: for a relative result, the method after "than", "over", "compared to", "outperforms" …;
+- `compared_to`: for a relative result, the method after "than", "over", "compared to", "outperforms" …,
+  the baseline the paper's system beats (none when the difference is in the baseline's favour: "3x longer
+  than Faster R-CNN");
 - "respectively" aligns the values with a list of names written before them, item by item.
 
 Offsets are characters of the text the component sees; the extractor maps them back to the fields.
@@ -56,6 +58,10 @@ _COMPARISON = re.compile(r"\b(?:than|over|compared\s+(?:to|with)|relative\s+to|a
                          r"outperform\w*|surpass\w*|beat\w*|exceed\w*)\s+(?:the\s+|a\s+|an\s+)?"
                          r"(?:(?:standard|vanilla|original|previous|prior|strong|best|existing)\s+)?$",
                          re.IGNORECASE)
+# A difference in the baseline's favour ("3x longer than Faster R-CNN", "2 points worse than"): the paper's system
+# does not beat the baseline, so the result is no margin over it.
+_WORSE = re.compile(r"\b(?:worse|slower|longer|behind|lags?|lagging|underperform\w*|degrad\w*|inferior|"
+                    r"more\s+(?:memory|time|compute|parameters|FLOPs|energy))\b", re.IGNORECASE)
 _USING = re.compile(r"\b(?:using|with|by|via)\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 _ON = re.compile(r"\b(?:on|in|for|over)\s+(?:the\s+)?$", re.IGNORECASE)
 _METRIC_BEFORE = re.compile(r"^\s*(?:of|is|are|was|were|=|:|at|reaches|reached|of\s+about|of\s+around|"
@@ -283,6 +289,9 @@ def results(sentence: str, offset: int, mentions: Sequence[Mention], own_method:
                      and not _CLAUSE_BREAK.search(_between(sentence, offset, v.end, b.start))]
             before = [b for b in baselines if v.start - len(lead) <= b.start and b.end <= v.start]
             chosen = after[0] if after else before[-1] if before else None
+            if chosen is not None and _WORSE.search(_between(sentence, offset, min(v.start, chosen.start),
+                                                              max(v.end, chosen.start))):
+                chosen = None
             compared_to = chosen.text if chosen is not None and chosen.text != method else None
         confidence = 0.5 + 0.2 * (metric is not None) + 0.1 * (v.unit is not None) + 0.1 * (dataset is not None) \
             + 0.05 * (method is not None)

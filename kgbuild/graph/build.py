@@ -15,11 +15,6 @@ PAPER_TO_ENTITY = {
     EntityType.TASK: EdgeKind.ADDRESSES,
     EntityType.METRIC: EdgeKind.MEASURES,
 }
-RESULT_TO_ENTITY = {
-    EntityType.METHOD: EdgeKind.OF_METHOD,
-    EntityType.DATASET: EdgeKind.ON_DATASET,
-    EntityType.METRIC: EdgeKind.FOR_METRIC,
-}
 
 
 def paper_node_id(paper_id: str) -> str:
@@ -115,11 +110,13 @@ def build_graph(
                    if v is not None},
             }))
             graph.add_edge(Edge(pid, rid, EdgeKind.REPORTS, provenance(r.field, r.start, r.end, r.confidence)))
-            for kind, text in ((EntityType.METHOD, r.method), (EntityType.DATASET, r.dataset),
-                               (EntityType.METRIC, r.metric)):
+            for kind, text, edge_kind in ((EntityType.METHOD, r.method, EdgeKind.OF_METHOD),
+                                          (EntityType.DATASET, r.dataset, EdgeKind.ON_DATASET),
+                                          (EntityType.METRIC, r.metric, EdgeKind.FOR_METRIC),
+                                          (EntityType.METHOD, r.compared_to, EdgeKind.COMPARED_TO)):
                 mention = _mention_named(x.entities, kind, text)
                 if mention is not None and entity_key(kind, mention.canonical) is not None:
-                    graph.add_edge(Edge(rid, entity_key(kind, mention.canonical), RESULT_TO_ENTITY[kind],
+                    graph.add_edge(Edge(rid, entity_key(kind, mention.canonical), edge_kind,
                                         provenance(r.field, r.start, r.end, min(r.confidence, mention.confidence))))
     return graph
 

@@ -30,6 +30,7 @@ class EdgeKind(StrEnum):
     OF_METHOD = "OF_METHOD"  # Result -> Method
     ON_DATASET = "ON_DATASET"  # Result -> Dataset
     FOR_METRIC = "FOR_METRIC"  # Result -> Metric
+    COMPARED_TO = "COMPARED_TO"  # relative Result -> the Method it is a difference to (the baseline)
 
 
 @dataclass(frozen=True, slots=True)

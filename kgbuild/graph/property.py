@@ -26,6 +26,7 @@ ENDPOINTS: dict[EdgeKind, tuple[str, str]] = {
     EdgeKind.OF_METHOD: ("Result", "Method"),
     EdgeKind.ON_DATASET: ("Result", "Dataset"),
     EdgeKind.FOR_METRIC: ("Result", "Metric"),
+    EdgeKind.COMPARED_TO: ("Result", "Method"),
 }
 # Joined in the in-memory graph (GraphML wants scalars): split back into lists for a property graph.
 LIST_SEPARATORS = {"aliases": " | ", "same_as": " | ", "replaces": " | ", "authors": "; "}

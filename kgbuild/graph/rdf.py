@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Mapping
+from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -50,6 +51,7 @@ EDGE_PREDICATES: dict[EdgeKind, str] = {
     EdgeKind.OF_METHOD: KG.ofMethod,
     EdgeKind.ON_DATASET: KG.onDataset,
     EdgeKind.FOR_METRIC: MLS.specifiedBy,
+    EdgeKind.COMPARED_TO: KG.comparedTo,
 }
 DATE_TYPES = {"year-month-day": XSD.date, "year-month": XSD.gYearMonth, "year": XSD.gYear,
               "month-day": XSD.gMonthDay, "month": XSD.gMonth}
@@ -62,7 +64,7 @@ EXTRACTORS_GRAPH = f"{KGR}graph/extractors"
 CORPUS_GRAPHS = (ENTITIES_GRAPH, STATEMENTS_GRAPH, EXTRACTORS_GRAPH)
 PAPER_KINDS = (NodeKind.PAPER, NodeKind.CLAIM, NodeKind.RESULT)
 # Changes whenever the quads made from the same nodes and edges change, so that stored paper graphs are rewritten.
-GRAPH_LAYOUT = "kgbuild-rdf-2"
+GRAPH_LAYOUT = "kgbuild-rdf-3"
 
 
 @lru_cache(maxsize=1 << 16)  # entity IRIs recur in every paper that mentions them
@@ -74,6 +76,15 @@ def node_iri(node_id: str) -> str:
 def paper_graph_iri(paper_id: str) -> str:
     """The named graph holding everything read from one paper."""
     return node_iri(f"graph/paper/{paper_id}")
+
+
+def double_lexical(value: float) -> str:
+    """An xsd:double as the store writes it back (3.0 -> "3", 1e-05 -> "0.00001"), so that a file written from
+    the graph and one written from the store are the same bytes."""
+    text = repr(value)
+    if "e" in text or "E" in text:
+        text = format(Decimal(text), "f")
+    return text[:-2] if text.endswith(".0") else text
 
 
 class _Terms:
@@ -96,7 +107,7 @@ class _Terms:
         if isinstance(value, int):
             return ox.Literal(str(value), datatype=self.iri(XSD.integer))
         if isinstance(value, float):
-            return ox.Literal(repr(value), datatype=self.iri(XSD.double))
+            return ox.Literal(double_lexical(value), datatype=self.iri(XSD.double))
         return ox.Literal(value)
 
 
@@ -131,6 +142,11 @@ def _node_triples(t: _Terms, node: Node) -> Iterator[tuple[ox.NamedNode, ox.Name
         yield s, t.iri(KG.confidence), t.lit(float(p["confidence"]))
     elif node.kind is NodeKind.RESULT:
         yield s, t.iri(MLS.hasValue), t.lit(p["value"])
+        yield s, t.iri(KG.resultKind), t.lit(p["result_kind"])
+        if "number" in p:
+            yield s, t.iri(KG.numericValue), t.lit(float(p["number"]))
+        if "unit" in p:
+            yield s, t.iri(KG.unit), t.lit(p["unit"])
         yield s, t.iri(KG.confidence), t.lit(float(p["confidence"]))
     else:
         yield s, t.iri(SKOS.prefLabel), t.lit(p["name"])

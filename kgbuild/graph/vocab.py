@@ -41,6 +41,11 @@ class KG(DefinedNamespace):
     # result -> entity
     ofMethod: URIRef
     onDataset: URIRef
+    comparedTo: URIRef
+    # result values
+    resultKind: URIRef
+    numericValue: URIRef
+    unit: URIRef
     # provenance and scores
     confidence: URIRef
     support: URIRef
