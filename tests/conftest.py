@@ -93,7 +93,8 @@ def margins_graph(handmade_extractor):
     """A graph of margins over baselines (tests/fixtures/handmade/margins.jsonl), read by the hand-made pipeline:
     ScaLoRA beats LoRA by 1.7 points of accuracy on GLUE (and scores 86.0% there), RoBERTa beats LoRA by 0.9
     points of accuracy on GLUE, DETR beats Faster R-CNN by 2.5 mAP on COCO; "3x longer than training Faster R-CNN"
-    is a difference in the baseline's favour, no margin."""
+    is a difference in the baseline's favour, no margin. The fourth paper introduces a dataset (Long Range Arena,
+    which it PROPOSES) and says Nyströmformer scores 58.9% accuracy on it, 2.1 points over the Transformer."""
     from handmade import FIXTURES
 
     from kgbuild.graph import build_graph

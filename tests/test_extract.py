@@ -399,3 +399,39 @@ def test_a_paper_proposes_the_name_it_introduces_and_not_those_it_uses(text, nam
     chosen = proposed(text, _sentences(text), mentions, title_end if title_end > 0 else None,
                       shipped_proposal_scorer(), known_name)
     assert {mentions[i].text for i in chosen} == expected
+
+
+def test_a_coined_name_opening_the_title_is_the_papers_own_node_however_it_was_judged():
+    import spacy
+    from spacy.tokens import Span
+
+    from kgbuild.extract.components import own_names
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("UniRepLKNet: A Universal Perception Large-Kernel ConvNet\n\nUniRepLKNet reaches 88.0% on ImageNet.")
+    doc.ents = [Span(doc, 0, 1, "Method"), Span(doc, 10, 11, "Method")]
+    for e in doc.ents:
+        e._.generic = True  # as the node classifier may judge a name in a title written in title case
+    doc = own_names(doc)
+    assert [(e.text, e._.generic, e._.proposed) for e in doc.ents] == [("UniRepLKNet", False, True),
+                                                                       ("UniRepLKNet", False, True)]
+    # Not a phrase of common words ("Deep Learning: A Review") nor a name that is never a node.
+    doc = nlp("Deep Learning: A Review\n\nDeep Learning is popular.")
+    doc.ents = [Span(doc, 0, 2, "Method")]
+    doc.ents[0]._.generic = True
+    assert [(e._.generic, e._.proposed) for e in own_names(doc).ents] == [(True, False)]
+
+
+@pytest.mark.parametrize(("sentence", "kept"), [
+    ("The code and models are publicly available online.", ""),
+    ("The rest of this paper is organized as follows.", ""),
+    ("Experiments on ImageNet show that ViT-ResNAS beats DeiT. Code is available at https://github.com/x/y.",
+     "Experiments on ImageNet show that ViT-ResNAS beats DeiT."),
+    ("LoRA reaches 82.1% accuracy on GLUE; the model is available upon request and improves recall.",
+     "LoRA reaches 82.1% accuracy on GLUE; the model is available upon request and improves recall."),
+])
+def test_boilerplate_is_no_claim_and_is_cut_off_a_claim_it_was_left_attached_to(sentence, kept):
+    from kgbuild.extract.cues import without_boilerplate
+
+    assert sentence[:without_boilerplate(sentence)] == kept

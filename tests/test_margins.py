@@ -29,7 +29,15 @@ def test_a_margin_links_its_method_and_the_baseline_it_beats(margins_graph):
         ("0.9 points", "OF_METHOD", "RoBERTa"), ("0.9 points", "COMPARED_TO", "LoRA"),
         ("2.5", "OF_METHOD", "DETR"), ("2.5", "COMPARED_TO", "Faster R-CNN"),
         ("3x", "OF_METHOD", "DETR"),  # longer than Faster R-CNN: no margin over it
+        ("58.9%", "OF_METHOD", "Nyströmformer"),
+        ("2.1 points", "OF_METHOD", "Nyströmformer"), ("2.1 points", "COMPARED_TO", "Transformer"),
     }
+
+
+def test_a_paper_proposes_the_dataset_it_introduces_and_does_not_also_evaluate_on_it(margins_graph):
+    edges = {(e.kind.value, margins_graph.nodes[e.target].label) for e in margins_graph.edges.values()
+             if e.source == "paper/margins:4" and e.kind in (EdgeKind.PROPOSES, EdgeKind.EVALUATES_ON, EdgeKind.USES)}
+    assert edges == {("PROPOSES", "Long Range Arena"), ("USES", "Transformer"), ("USES", "Nyströmformer")}
 
 
 def test_result_values_in_rdf_conform_to_the_shapes(margins_graph):
@@ -40,7 +48,8 @@ def test_result_values_in_rdf_conform_to_the_shapes(margins_graph):
               for r in g.subjects(rdflib.RDF.type, kg.Result)}
     assert values == {("1.7 points", "relative", 1.7, "points"), ("86.0%", "absolute", 86.0, "%"),
                       ("0.9 points", "relative", 0.9, "points"), ("2.5", "relative", 2.5, "None"),
-                      ("3x", "relative", 3.0, "x")}
+                      ("3x", "relative", 3.0, "x"), ("58.9%", "absolute", 58.9, "%"),
+                      ("2.1 points", "relative", 2.1, "points")}
     shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl")
     assert pyshacl.validate(g, shacl_graph=shapes, inference="none")[0]
     # A result kind outside the two, or a second baseline, breaks the shapes.
@@ -72,11 +81,12 @@ def test_the_report_lists_margins_apart_from_the_leaderboard(margins_graph, tmp_
     # By dataset, metric and baseline, largest margin first.
     assert [(m.method, m.baseline, m.value_text, m.dataset, m.metric) for m in margins(graph)] == [
         ("DETR", "Faster R-CNN", "2.5", "COCO", "mAP"), ("ScaLoRA", "LoRA", "1.7 points", "GLUE", "accuracy"),
-        ("RoBERTa", "LoRA", "0.9 points", "GLUE", "accuracy")]
+        ("RoBERTa", "LoRA", "0.9 points", "GLUE", "accuracy"),
+        ("Nyströmformer", "Transformer", "2.1 points", "Long Range Arena", "accuracy")]
     assert [(r.dataset, r.metric, r.value_text, r.method) for r in leaderboard(graph)] == [
-        ("GLUE", "accuracy", "86.0%", "ScaLoRA")]
+        ("GLUE", "accuracy", "86.0%", "ScaLoRA"), ("Long Range Arena", "accuracy", "58.9%", "Nyströmformer")]
     summary = write_report(graph, tmp_path, title="margins")
-    assert (summary.leaderboard_rows, summary.margin_rows) == (1, 3)
+    assert (summary.leaderboard_rows, summary.margin_rows) == (2, 4)
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     for sentence in ("ScaLoRA beats LoRA by 1.7 points in accuracy on GLUE",
                      "RoBERTa beats LoRA by 0.9 points in accuracy on GLUE",

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 
 from kgbuild.extract.abbreviations import find_definitions
-from kgbuild.extract.cues import is_boilerplate
+from kgbuild.extract.cues import without_boilerplate
 from kgbuild.extract.lexicon import Lexicon, shipped_lexicon
 from kgbuild.extract.namelist import Name, load_names
 from kgbuild.extract.proposals import SCORER_FILE, ProposalScorer, proposed
@@ -176,6 +176,7 @@ _CALLED = re.compile(r"\b(?i:called|dubbed|named|coined|termed)\s+" + _NAME)
 # A title that opens with a name and a colon names the paper's method: "GSPMD: General …".
 _TITLE_NAME = re.compile(r"^(?P<name>[A-Z][\w.\-^{}]*(?:[ -][A-Z0-9][\w.\-]*)?)\s*:\s")
 _DISTINCTIVE = re.compile(r".[A-Z0-9]|\s")
+_COINED = re.compile(r".[A-Z0-9]")
 
 
 @Language.component("kgbuild_proposed_names")
@@ -293,12 +294,14 @@ class ClaimFinder:
 
 def write_claims(doc: Doc, claims: list[tuple[Span, str, float]]) -> None:
     """Claim sentences (sentence, claim type, score) into `doc.spans["claims"]`, trailing space trimmed; a
-    boilerplate sentence (code availability, the paper's organisation) is no claim."""
+    boilerplate sentence (code availability, the paper's organisation) is no claim, and one the sentence
+    splitter left attached to a claim is cut off it."""
     spans, scores = [], []
     for sentence, label, score in claims:
-        if is_boilerplate(sentence.text):
+        keep = without_boilerplate(sentence.text)
+        if not keep:
             continue
-        trimmed = doc.char_span(sentence.start_char, sentence.start_char + len(sentence.text.rstrip()),
+        trimmed = doc.char_span(sentence.start_char, sentence.start_char + len(sentence.text[:keep].rstrip()),
                                 label=label, alignment_mode="contract")
         if trimmed is not None:
             spans.append(trimmed)
@@ -319,7 +322,8 @@ def own_name_inputs(doc: Doc) -> tuple[list[Span], list[tuple[int, int]], list[M
     title_end = doc.text.find("\n\n")
     # A title that opens with a distinctive name and a colon ("S^{2}FT: Efficient …") names the paper's method
     # even where the entity model saw no name in it.
-    if title_end > 0 and (m := _TITLE_NAME.match(doc.text[:title_end])) and _DISTINCTIVE.search(m.group("name")):
+    if title_end > 0 and (m := _TITLE_NAME.match(doc.text[:title_end])) and _DISTINCTIVE.search(m.group("name")) \
+            and shipped_lexicon().category(m.group("name")) is None:
         name = m.group("name")
         added = []
         for found in re.finditer(re.escape(name), doc.text):
@@ -343,9 +347,28 @@ def own_names(doc: Doc) -> Doc:
     """Marks the entities naming what the paper introduces (`span._.proposed`), by `kgbuild.extract.proposals`
     and its trained scorer."""
     ents, sentences, mentions, title_end = own_name_inputs(doc)
+    coined = _coined_title_name(doc.text, title_end)
+    if coined is not None:
+        # "UniRepLKNet: A Universal …": a coined name the title opens with is the paper's own method, a node
+        # however the node classifier judged its title-cased context.
+        for i, e in enumerate(ents):
+            if e.text == coined and e.label_ == EntityType.METHOD.value and e._.generic:
+                e._.generic = False
+                mentions[i] = _mentions([e])[0]
     for i in proposed(doc.text, sentences, mentions, title_end, shipped_proposal_scorer(), known_name):
         ents[i]._.proposed = True
     return doc
+
+
+def _coined_title_name(text: str, title_end: int | None) -> str | None:
+    """The name a title opens with before its colon when it is coined, one word with inner capitals or digits
+    ("UniRepLKNet", "LLaMA-NAS", "N2N"), and no never-a-node name."""
+    if not title_end or not (m := _TITLE_NAME.match(text[:title_end])):
+        return None
+    name = m.group("name")
+    if " " in name or not _COINED.search(name) or shipped_lexicon().category(name) is not None:
+        return None
+    return name
 
 
 @lru_cache(maxsize=1)

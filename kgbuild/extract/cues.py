@@ -19,8 +19,8 @@ _AVAILABLE = re.compile(
 _ORGANISATION = re.compile(
     r"\b(?:the\s+)?(?:rest|remainder)\s+of\s+(?:this|the)\s+(?:paper|article)\b|\b(?:this|the)\s+(?:paper|article)"
     r"\s+is\s+(?:organi[sz]ed|structured)\b", re.IGNORECASE)
-# A sentence that also states an outcome ("Experiments show … The code is at github.com/…", one sentence to a
-# splitter that saw no boundary) keeps its claim.
+# A sentence that also states an outcome keeps its claim: "Experiments show … The code is at github.com/…" read
+# as one sentence by a splitter that saw no boundary (`without_boilerplate` cuts the code part off).
 _OUTCOME = re.compile(r"\b(?:show|shows|shown|demonstrat\w*|outperform\w*|improv\w*|achiev\w*|results?)\b",
                       re.IGNORECASE)
 
@@ -34,4 +34,19 @@ def is_boilerplate(sentence: str) -> bool:
     return bool(_AVAILABLE.search(sentence) or _ORGANISATION.search(sentence)) and not _OUTCOME.search(sentence)
 
 
-__all__ = ["PROPOSAL_VERB", "is_boilerplate", "is_proposal"]
+# Where a sentence splitter may have missed a boundary: a full stop, then a capital ("… of ViT. Code is …").
+_MISSED_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def without_boilerplate(sentence: str) -> int:
+    """How much of `sentence` to keep: all of it, 0 when it is boilerplate, or up to where a trailing
+    boilerplate sentence the splitter left attached begins ("Experiments show … Code is available at …")."""
+    if is_boilerplate(sentence):
+        return 0
+    for boundary in _MISSED_BOUNDARY.finditer(sentence):
+        if is_boilerplate(sentence[boundary.end():]):
+            return boundary.start()
+    return len(sentence)
+
+
+__all__ = ["PROPOSAL_VERB", "is_boilerplate", "is_proposal", "without_boilerplate"]

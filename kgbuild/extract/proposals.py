@@ -109,6 +109,8 @@ def proposal_features(text: str, sentences: Sequence[tuple[int, int]], mentions:
     out = {}
     body_start = (title_end + 2) if title_end else 0
     length = max(1, len(text) - body_start)
+    # The abstract's first sentence (after the title, if any): where a paper most often names its own method.
+    first_body = next((k for k, (start, _) in enumerate(sentences) if start >= body_start), None)
     for key, members in groups.items():
         f: dict[str, float] = {"bias": 1.0}
         name = mentions[members[0]].name or mentions[members[0]].text
@@ -138,7 +140,7 @@ def proposal_features(text: str, sentences: Sequence[tuple[int, int]], mentions:
                 f["baseline_cue"] = f.get("baseline_cue", 0.0) + 1.0 / len(members)
             if _USING.search(lead[-30:]):
                 f["using_cue"] = f.get("using_cue", 0.0) + 1.0 / len(members)
-            if k == 0 or (title_end and m.start < title_end):
+            if k == first_body or (title_end and m.start < title_end):
                 f["first_sentence"] = 1.0
         first = min(mentions[i].start for i in members)
         if first >= body_start and (first - body_start) / length < 0.3:

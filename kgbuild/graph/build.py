@@ -79,9 +79,10 @@ def build_graph(
             return Provenance(x.paper_id, field.value, start, end, x.extractor.name, x.extractor.version,
                               round(confidence, 4))
 
-        # The paper's own methods (its title's name, "we propose X"): every mention of one is PROPOSES, so a
-        # paper never both proposes and uses an entity.
-        proposed = {entity_key(m.type, m.canonical) for m in x.entities if m.proposed and m.type is EntityType.METHOD}
+        # The paper's own methods and datasets (its title's name, "we propose X", "we release a benchmark, X"):
+        # every mention of one is PROPOSES, so a paper never both proposes and uses (or evaluates on) an entity.
+        proposed = {entity_key(m.type, m.canonical) for m in x.entities
+                    if m.proposed and m.type in (EntityType.METHOD, EntityType.DATASET)}
         for m in x.entities:
             target = entity_key(m.type, m.canonical)
             kind = EdgeKind.PROPOSES if target is not None and target in proposed else PAPER_TO_ENTITY[m.type]

@@ -19,7 +19,7 @@ class NodeKind(StrEnum):
 
 
 class EdgeKind(StrEnum):
-    PROPOSES = "PROPOSES"  # Paper -> Method the paper introduces as its own (never also USES)
+    PROPOSES = "PROPOSES"  # Paper -> Method/Dataset the paper introduces as its own (never also USES/EVALUATES_ON)
     USES = "USES"  # Paper -> Method
     EVALUATES_ON = "EVALUATES_ON"  # Paper -> Dataset
     ADDRESSES = "ADDRESSES"  # Paper -> Task

@@ -15,7 +15,7 @@ ENTITY_KINDS = (NodeKind.METHOD, NodeKind.DATASET, NodeKind.METRIC, NodeKind.TAS
 ENTITY_LABEL = "Entity"
 # (source label, target label) of each relationship type; ABOUT points at any entity.
 ENDPOINTS: dict[EdgeKind, tuple[str, str]] = {
-    EdgeKind.PROPOSES: ("Paper", "Method"),
+    EdgeKind.PROPOSES: ("Paper", ENTITY_LABEL),  # a Method or a Dataset
     EdgeKind.USES: ("Paper", "Method"),
     EdgeKind.EVALUATES_ON: ("Paper", "Dataset"),
     EdgeKind.ADDRESSES: ("Paper", "Task"),
