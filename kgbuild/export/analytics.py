@@ -267,6 +267,15 @@ def _number(graph: nx.MultiDiGraph, result: str) -> float | None:
     return float(number) if number is not None else parse_value(str(graph.nodes[result].get("value", "")))
 
 
+def _result_links(graph: nx.MultiDiGraph, result: str) -> tuple[dict[str, list[str]], str]:
+    """A result's targets by edge kind (OF_METHOD, ON_DATASET, ...) and the paper reporting it."""
+    targets: dict[str, list[str]] = defaultdict(list)
+    for _, target, key in graph.out_edges(result, keys=True):
+        targets[key].append(target)
+    papers = [s for s, _, key in graph.in_edges(result, keys=True) if key == EdgeKind.REPORTS.value]
+    return targets, papers[0] if papers else f"paper/{graph.nodes[result].get('paper_id', '')}"
+
+
 def leaderboard(graph: nx.MultiDiGraph) -> list[LeaderboardEntry]:
     """Absolute results tied to both a dataset and a metric, grouped by (dataset, metric) and ranked best first.
 
@@ -278,11 +287,7 @@ def leaderboard(graph: nx.MultiDiGraph) -> list[LeaderboardEntry]:
     for result in (n for n, kind in graph.nodes(data="kind") if kind == NodeKind.RESULT.value):
         if graph.nodes[result].get("result_kind") == "relative":
             continue
-        targets: dict[str, list[str]] = defaultdict(list)
-        for _, target, key in graph.out_edges(result, keys=True):
-            targets[key].append(target)
-        papers = [s for s, _, key in graph.in_edges(result, keys=True) if key == EdgeKind.REPORTS.value]
-        paper = papers[0] if papers else f"paper/{graph.nodes[result].get('paper_id', '')}"
+        targets, paper = _result_links(graph, result)
         methods = sorted(targets[EdgeKind.OF_METHOD.value])
         for dataset in targets[EdgeKind.ON_DATASET.value]:
             for metric in targets[EdgeKind.FOR_METRIC.value]:
@@ -314,15 +319,11 @@ def margins(graph: nx.MultiDiGraph) -> list[Margin]:
         node = graph.nodes[result]
         if node.get("result_kind") != "relative":
             continue
-        targets: dict[str, list[str]] = defaultdict(list)
-        for _, target, key in graph.out_edges(result, keys=True):
-            targets[key].append(target)
+        targets, paper = _result_links(graph, result)
         methods, baselines = targets[EdgeKind.OF_METHOD.value], targets[EdgeKind.COMPARED_TO.value]
         if not methods or not baselines:
             continue
         datasets, metrics = targets[EdgeKind.ON_DATASET.value], targets[EdgeKind.FOR_METRIC.value]
-        papers = [s for s, _, key in graph.in_edges(result, keys=True) if key == EdgeKind.REPORTS.value]
-        paper = papers[0] if papers else f"paper/{node.get('paper_id', '')}"
         paper_title = str(graph.nodes[paper].get("title", "")) if paper in graph else ""
         rows.append(Margin(methods[0], _label(graph, methods[0]), baselines[0], _label(graph, baselines[0]),
                            str(node.get("value", "")), _number(graph, result), node.get("unit"),

@@ -21,6 +21,7 @@ from kgbuild.extract.abbreviations import find_definitions
 from kgbuild.extract.cues import without_boilerplate
 from kgbuild.extract.lexicon import Lexicon, shipped_lexicon
 from kgbuild.extract.namelist import Name, load_names
+from kgbuild.extract.nodes import is_known_name
 from kgbuild.extract.proposals import SCORER_FILE, ProposalScorer, proposed
 from kgbuild.extract.results import Mention, results
 from kgbuild.model import ClaimType, EntityType
@@ -339,7 +340,7 @@ def own_name_inputs(doc: Doc) -> tuple[list[Span], list[tuple[int, int]], list[M
 
 def known_name(name: str) -> bool:
     """A name the hand-kept or Papers-with-Code lists know: more likely an existing method than a new one."""
-    return any(e.source != "train" for e in shipped_lexicon().lookup(name))
+    return is_known_name(shipped_lexicon(), name)
 
 
 @Language.component("kgbuild_own_names")

@@ -103,7 +103,7 @@ def _singular(word: str) -> str:
     return word
 
 
-def _is_name(text: str) -> bool:
+def written_as_name(text: str) -> bool:
     """Written like a proper name: a capital after the first letter of a word, a digit, or a capitalised word
     that is not only the first of the text ("RANSAC", "ResNet-50", "Penn Treebank", "SmoteR")."""
     words = text.split()
@@ -121,7 +121,7 @@ def _kind_suffixes(kind: EntityType) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
-def _known(lexicon: Lexicon, text: str) -> bool:
+def is_known_name(lexicon: Lexicon, text: str) -> bool:
     """A name the hand-kept or Papers-with-Code lists know (train names are descriptions as often as names)."""
     return any(e.source != "train" for e in lexicon.lookup(text))
 
@@ -132,7 +132,7 @@ def name_form(text: str, kind: EntityType, lexicon: Lexicon) -> str:
     while len(words) > 1 and words[0].casefold() in _DETERMINERS:
         words = words[1:]
     trimmed = True
-    while trimmed and len(words) > 1 and not _known(lexicon, " ".join(words)):
+    while trimmed and len(words) > 1 and not is_known_name(lexicon, " ".join(words)):
         trimmed = False
         if words[-1].startswith("(") and words[-1].endswith(")"):
             # "Additive Operator Splitting (AOS) techniques": the acronym defined inside is an alias.
@@ -143,24 +143,25 @@ def name_form(text: str, kind: EntityType, lexicon: Lexicon) -> str:
             if len(words) > n and " ".join(words[-n:]).casefold() == suffix:
                 rest = " ".join(words[:-n])
                 # The rest must stand as a name on its own: written like one or known; a task's rest always does.
-                if _is_name(rest) or _known(lexicon, rest) or (kind is EntityType.TASK
+                if written_as_name(rest) or is_known_name(lexicon, rest) or (kind is EntityType.TASK
                                                               and suffix in _KIND_WORDS[EntityType.TASK]):
                     words, trimmed = words[:-n], True
                 break
-    while len(words) > 1 and not _known(lexicon, " ".join(words)) and _known(lexicon, " ".join(words[1:])) and (
-            words[0].casefold() in LEADING_QUALIFIERS or (kind is EntityType.TASK and words[0].endswith("ing"))):
+    while len(words) > 1 and not is_known_name(lexicon, " ".join(words)) and is_known_name(
+            lexicon, " ".join(words[1:])) and (words[0].casefold() in LEADING_QUALIFIERS
+                                                or (kind is EntityType.TASK and words[0].endswith("ing"))):
         words = words[1:]  # "computing optical flow", "automated facial expression recognition"
     if kind is EntityType.METRIC:
         # "ImageNet top-1 accuracy": the metric is top-1 accuracy, on ImageNet.
         for n in (1, 2):
             head, rest = " ".join(words[:n]), " ".join(words[n:])
             if len(words) > n and any(e.type is EntityType.DATASET and e.source != "train"
-                                      for e in lexicon.lookup(head)) and _known(lexicon, rest):
+                                      for e in lexicon.lookup(head)) and is_known_name(lexicon, rest):
                 words = words[n:]
                 break
-    if kind is EntityType.DATASET and _is_name(words[0]):
+    if kind is EntityType.DATASET and written_as_name(words[0]):
         # "COCO object detection dataset", "TIMIT speech corpus": a dataset's name, then a description.
-        while len(words) > 1 and words[-1].islower() and not _known(lexicon, " ".join(words)):
+        while len(words) > 1 and words[-1].islower() and not is_known_name(lexicon, " ".join(words)):
             words = words[:-1]
     return " ".join(words)
 
@@ -217,7 +218,7 @@ def unversioned(name: str, lexicon: Lexicon) -> str:
     base = name
     while (shorter := _VERSION_SUFFIX.sub("", base)) != base and shorter:
         base = shorter
-        if _known(lexicon, base):
+        if is_known_name(lexicon, base):
             return base
     return name
 
@@ -361,5 +362,5 @@ class NodeClassifier:
         return cls(data["weights"])
 
 
-__all__ = ["CLASSES", "GENERIC_HEADS", "GENERIC_MODIFIERS", "MentionView", "NodeClassifier", "name_form",
-           "node_features", "title_cased", "version_end"]
+__all__ = ["CLASSES", "GENERIC_HEADS", "GENERIC_MODIFIERS", "MentionView", "NodeClassifier", "is_known_name",
+           "name_form", "node_features", "title_cased", "version_end", "written_as_name"]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kgbuild.extract.cues import PROPOSAL_VERB
+from kgbuild.extract.nodes import written_as_name
 from kgbuild.extract.results import Mention
 
 PROPOSABLE = ("Method", "Dataset")
@@ -84,11 +85,6 @@ def _key(m: Mention) -> tuple[str, str]:
     return m.type, (m.name or m.text).casefold()
 
 
-def _is_name(text: str) -> bool:
-    return any(ch.isdigit() for ch in text) or any(any(ch.isupper() for ch in w[1:]) for w in text.split()) or (
-        len(text.split()) > 1 and any(w[:1].isupper() for w in text.split()[1:]))
-
-
 def proposal_features(text: str, sentences: Sequence[tuple[int, int]], mentions: Sequence[Mention],
                       title_end: int | None = None, known: Callable[[str], bool] = lambda name: False
                       ) -> dict[tuple[str, str], tuple[list[int], dict[str, float]]]:
@@ -146,7 +142,7 @@ def proposal_features(text: str, sentences: Sequence[tuple[int, int]], mentions:
         if first >= body_start and (first - body_start) / length < 0.3:
             f["early"] = 1.0
         f["repeats:1" if len(members) == 1 else "repeats:2" if len(members) == 2 else "repeats:3+"] = 1.0
-        if _is_name(name):
+        if written_as_name(name):
             f["written_as_name"] = 1.0
         if known(name):
             f["known_name"] = 1.0

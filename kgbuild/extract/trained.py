@@ -368,8 +368,8 @@ class ClaimClassifier:
     Each claim type has its own probability threshold (chosen on dev): the classifier is rarely sure of an
     objective, so an argmax would report few contributions. A sentence above both is the likelier type. A
     sentence that says "we propose / introduce / present …" is a contribution at the lower
-    `proposal_threshold` (chosen on CSAbstruct dev: 0.15 gives contribution F1 44.1 where the plain threshold
-    gives 42.3).
+    `proposal_threshold` (chosen on CSAbstruct dev: 0.15 gives contribution F1 44.3 where the plain threshold
+    gives 42.4).
     """
 
     def __init__(self, thresholds: dict[str, float], model: Language | None = None,
