@@ -435,3 +435,15 @@ def test_boilerplate_is_no_claim_and_is_cut_off_a_claim_it_was_left_attached_to(
     from kgbuild.extract.cues import without_boilerplate
 
     assert sentence[:without_boilerplate(sentence)] == kept
+
+
+def test_a_metric_the_value_is_stated_of_is_its_metric():
+    assert _rows("Using only 40 utterances, the error rate dropped to 4.1%.", [("error rate", "Metric")]) == [
+        ("4.1%", "absolute", 4.1, "%", "error rate", None, None, None)]
+    # The two ends of a change are scores, before and after.
+    assert [r[:5] for r in _rows("We also improve the precision from 48.9 to 83.3 on the BUCC task.",
+                                 [("precision", "Metric")])] == [("48.9", "absolute", 48.9, None, "precision"),
+                                                                 ("83.3", "absolute", 83.3, None, "precision")]
+    # A metric of something else, then a verb that states no value of it: no metric.
+    assert _rows("The accuracy matters because the model trains 3x faster.", [("accuracy", "Metric")]) == [
+        ("3x", "relative", 3.0, "x", None, None, None, None)]

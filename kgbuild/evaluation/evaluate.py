@@ -105,7 +105,8 @@ def score_entities(name: str, golds: list[GoldText], extractions: list[PaperExtr
         gold_spans = {(g.start, g.end, g.label) for g in gold.spans}
         for kind in gold.types:
             pred_k = [(s, e) for (s, e, t), _ in predicted if t == kind]
-            gold_k = [(s, e) for s, e, t in gold_spans if t == kind]
+            # In span order: greedy lenient matching over a set's order would vary with the hash seed.
+            gold_k = sorted((s, e) for s, e, t in gold_spans if t == kind)
             strict_tp = len(set(pred_k) & set(gold_k))
             scores.strict[kind].add(Counts(strict_tp, len(pred_k) - strict_tp, len(gold_k) - strict_tp))
             unmatched = list(gold_k)

@@ -66,10 +66,18 @@ _USING = re.compile(r"\b(?:using|with|by|via)\s+(?:the\s+|a\s+|an\s+)?$", re.IGN
 _ON = re.compile(r"\b(?:on|in|for|over)\s+(?:the\s+)?$", re.IGNORECASE)
 _METRIC_BEFORE = re.compile(r"^\s*(?:of|is|are|was|were|=|:|at|reaches|reached|of\s+about|of\s+around|"
                             r"of\s+up\s+to|by|by\s+about|by\s+around|around|about|up\s+to)?\s*$", re.IGNORECASE)
+# The metric as the subject the value is stated of: "the error rate dropped to 4.1%", "the F1 values of between
+# 0.74 and 0.82", "the precision from 48.9 to 83.3", "the error rate of professional transcribers is 5.9%".
+_METRIC_STATED = re.compile(
+    r"\s*(?:values?\s+)?(?:of\s+(?:the\s+)?[\w\-]+(?:\s+[\w\-]+){0,2}\s+(?=is\b|are\b|was\b|were\b))?"
+    r"(?:is|are|was|were|has\s+been|dropped|drops|decreas\w*|increas\w*|improv\w*|reduc\w*|rose|rises|fell|falls|"
+    r"goes|went|reach\w*|stands|remains|ranging|ranges|range|varying|varies)?\s*(?:to|from|at|of)?\s*(?:about|around|approximately|up\s+to|between|only|"
+    r"just|over)?\s*", re.IGNORECASE)
 # "improves accuracy on GLUE by 2 points"
 _METRIC_BY = re.compile(r"\s*(?:(?:on|in|for)\s+(?:the\s+)?[\w\-]+(?:\s+[\w\-]+)?\s+)?by(?:\s+about|\s+around|"
                         r"\s+up\s+to|\s+over)?\s*", re.IGNORECASE)
 _TOP_K = re.compile(r"^\s*(top-\d+(?:\s+accuracy)?)", re.IGNORECASE)
+_FROM_TO = re.compile(r"\bfrom\s+(?:about\s+|around\s+)?$|\bfrom\s+[\d.,]+\s*%?\s+to\s+$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;]|,\s*(?:while|whereas|which|but|and)\b")
 
 
@@ -214,7 +222,9 @@ def results(sentence: str, offset: int, mentions: Sequence[Mention], own_method:
         # The three words after the value, up to a comma: "1.3% average improvements", "3x fewer samples".
         trail = " ".join(re.split(r"[\d,;.]", text_after)[0].split()[:3])
         baseline_score = bool(_BASELINE_SCORE.search(lead))  # "higher than the 90.8 F1 score of adapter tuning"
-        relative = not baseline_score and (
+        # "improves the precision from 48.9 to 83.3": the two ends of a change are scores, before and after.
+        from_to = bool(_FROM_TO.search(lead))
+        relative = not baseline_score and not from_to and (
             v.unit in ("x", "points") or bool(_RELATIVE_CUES.search(trail)) or bool(_NOUN_OF.search(lead))
             or (bool(_RELATIVE_CUES.search(lead)) and not _ABSOLUTE_BEFORE.search(lead)))
         # Metric: written right after the value (a dataset may sit between), or the one the value is stated in.
@@ -239,12 +249,15 @@ def results(sentence: str, offset: int, mentions: Sequence[Mention], own_method:
         if metric is None:
             before_metrics = [x for x in metrics if x.end <= v.start and v.start - x.end <= window and (
                 _METRIC_BEFORE.match(re.sub(r"\b(?:\w+ly)\b", "", _between(sentence, offset, x.end, v.start)))
+                or _METRIC_STATED.fullmatch(_between(sentence, offset, x.end, v.start))
                 or (relative and _METRIC_BY.fullmatch(_between(sentence, offset, x.end, v.start))))]
             if before_metrics:
                 metric, dataset = _metric_name(before_metrics[-1])
-        if metric is None and previous_metric is not None and previous_end is not None and re.fullmatch(
-                r"[^.;]{0,60}?(?:,|\band\b|\bor\b)[^.;]{0,40}", _between(sentence, offset, previous_end, v.start)):
-            metric = previous_metric  # "98% for retrieving correct fields and 87% for multi-field records"
+        if metric is None and previous_metric is not None and previous_end is not None and (re.fullmatch(
+                r"[^.;]{0,60}?(?:,|\band\b|\bor\b)[^.;]{0,40}", _between(sentence, offset, previous_end, v.start))
+                or (from_to and re.fullmatch(r"\s*to\s*", _between(sentence, offset, previous_end, v.start)))):
+            # "98% for retrieving correct fields and 87% for multi-field records", "from 48.9 to 83.3"
+            metric = previous_metric
         if metric is None and not v.unit and "." not in sentence[v.start - offset:v.end - offset]:
             continue
         if metric and re.search(r"\b(?:reduction|improvement|gain|speed-?up)\b", metric, re.IGNORECASE):
