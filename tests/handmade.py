@@ -138,7 +138,7 @@ def build_pipeline() -> Language:
     ruler.add_patterns([{"label": label, "pattern": name} for label, names in PATTERNS.items() for name in names])
     nlp.add_pipe("kgbuild_abbreviations")
     nlp.add_pipe("kgbuild_claims")
-    nlp.add_pipe("kgbuild_own_names")
+    nlp.add_pipe("kgbuild_own_names", config={"scored": False})  # its rules: no trained weights downstream
     nlp.add_pipe("kgbuild_results")
     nlp.meta["name"] = PIPELINE_NAME
     nlp.meta["version"] = PIPELINE_VERSION

@@ -30,7 +30,7 @@ def patterns_pipeline(tmp_path_factory) -> Path:
     nlp.add_pipe("entity_ruler").add_patterns(PATTERNS)
     nlp.add_pipe("kgbuild_abbreviations")
     nlp.add_pipe("kgbuild_claims")
-    nlp.add_pipe("kgbuild_own_names")
+    nlp.add_pipe("kgbuild_own_names", config={"scored": False})
     nlp.add_pipe("kgbuild_results")
     nlp.meta.update({"name": "kgbuild_contract_test", "version": "1"})
     folder = tmp_path_factory.mktemp("pipelines") / "patterns"

@@ -405,8 +405,9 @@ def test_a_coined_name_opening_the_title_is_the_papers_own_node_however_it_was_j
     import spacy
     from spacy.tokens import Span
 
-    from kgbuild.extract.components import own_names
+    from kgbuild.extract.components import OwnNames
 
+    own_names = OwnNames(scored=False)
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     doc = nlp("UniRepLKNet: A Universal Perception Large-Kernel ConvNet\n\nUniRepLKNet reaches 88.0% on ImageNet.")

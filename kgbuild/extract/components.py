@@ -343,22 +343,33 @@ def known_name(name: str) -> bool:
     return is_known_name(shipped_lexicon(), name)
 
 
-@Language.component("kgbuild_own_names")
-def own_names(doc: Doc) -> Doc:
-    """Marks the entities naming what the paper introduces (`span._.proposed`), by `kgbuild.extract.proposals`
-    and its trained scorer."""
-    ents, sentences, mentions, title_end = own_name_inputs(doc)
-    coined = _coined_title_name(doc.text, title_end)
-    if coined is not None:
-        # "UniRepLKNet: A Universal …": a coined name the title opens with is the paper's own method, a node
-        # however the node classifier judged its title-cased context.
-        for i, e in enumerate(ents):
-            if e.text == coined and e.label_ == EntityType.METHOD.value and e._.generic:
-                e._.generic = False
-                mentions[i] = _mentions([e])[0]
-    for i in proposed(doc.text, sentences, mentions, title_end, shipped_proposal_scorer(), known_name):
-        ents[i]._.proposed = True
-    return doc
+@Language.factory("kgbuild_own_names", default_config={"scored": True})
+def make_own_names(nlp: Language, name: str, scored: bool) -> OwnNames:
+    return OwnNames(scored)
+
+
+class OwnNames:
+    """Marks the entities naming what the paper introduces (`span._.proposed`), by `kgbuild.extract.proposals`:
+    with its trained scorer (`scored`), or by its rules alone (the title's name and the names right after a
+    proposal verb), which do not move when the scorer is retrained."""
+
+    def __init__(self, scored: bool = True) -> None:
+        self.scored = scored
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents, sentences, mentions, title_end = own_name_inputs(doc)
+        coined = _coined_title_name(doc.text, title_end)
+        if coined is not None:
+            # "UniRepLKNet: A Universal …": a coined name the title opens with is the paper's own method, a node
+            # however the node classifier judged its title-cased context.
+            for i, e in enumerate(ents):
+                if e.text == coined and e.label_ == EntityType.METHOD.value and e._.generic:
+                    e._.generic = False
+                    mentions[i] = _mentions([e])[0]
+        scorer = shipped_proposal_scorer() if self.scored else None
+        for i in proposed(doc.text, sentences, mentions, title_end, scorer, known_name):
+            ents[i]._.proposed = True
+        return doc
 
 
 def _coined_title_name(text: str, title_end: int | None) -> str | None:

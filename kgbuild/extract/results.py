@@ -71,8 +71,8 @@ _METRIC_BEFORE = re.compile(r"^\s*(?:of|is|are|was|were|=|:|at|reaches|reached|o
 _METRIC_STATED = re.compile(
     r"\s*(?:values?\s+)?(?:of\s+(?:the\s+)?[\w\-]+(?:\s+[\w\-]+){0,2}\s+(?=is\b|are\b|was\b|were\b))?"
     r"(?:is|are|was|were|has\s+been|dropped|drops|decreas\w*|increas\w*|improv\w*|reduc\w*|rose|rises|fell|falls|"
-    r"goes|went|reach\w*|stands|remains|ranging|ranges|range|varying|varies)?\s*(?:to|from|at|of)?\s*(?:about|around|approximately|up\s+to|between|only|"
-    r"just|over)?\s*", re.IGNORECASE)
+    r"goes|went|reach\w*|stands|remains|ranging|ranges|range|varying|varies)?\s*(?:to|from|at|of)?\s*"
+    r"(?:about|around|approximately|up\s+to|between|only|just|over)?\s*", re.IGNORECASE)
 # "improves accuracy on GLUE by 2 points"
 _METRIC_BY = re.compile(r"\s*(?:(?:on|in|for)\s+(?:the\s+)?[\w\-]+(?:\s+[\w\-]+)?\s+)?by(?:\s+about|\s+around|"
                         r"\s+up\s+to|\s+over)?\s*", re.IGNORECASE)
