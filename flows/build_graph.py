@@ -103,8 +103,11 @@ def write_outputs(out_dir: str, ingested: IngestResult, state: CorpusState, reso
 @io_stage
 def load_into_neo4j(out_dir: str, graph: KnowledgeGraph, settings: Settings) -> LoadReport:
     report = load_graph(graph, settings, Path(out_dir) / LEDGER_FILE)
-    get_run_logger().info("event=neo4j-loaded papers_loaded=%d papers_replaced=%d papers_unchanged=%d rows=%d",
-                          report.papers_loaded, report.papers_replaced, report.papers_unchanged, report.rows_written)
+    get_run_logger().info("event=neo4j-loaded papers_loaded=%d papers_replaced=%d papers_unchanged=%d "
+                          "papers_removed=%d entities_written=%d entities_removed=%d rows=%d",
+                          report.papers_loaded, report.papers_replaced, report.papers_unchanged,
+                          report.papers_removed, report.entities_written, report.entities_removed,
+                          report.rows_written)
     return report
 
 

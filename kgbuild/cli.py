@@ -398,7 +398,9 @@ def _run_load(args: argparse.Namespace) -> int:
     settings = Settings(**({"neo4j_batch_size": args.batch_size} if args.batch_size else {}))
     report = load_graph(_folder_graph(args.source, args.aliases), settings, args.source / LEDGER_FILE)
     print(f"kgbuild: {report.papers_loaded} papers loaded ({report.papers_replaced} replaced), "
-          f"{report.papers_unchanged} unchanged; {report.batches_run} batches, {report.rows_written} rows")
+          f"{report.papers_unchanged} unchanged, {report.papers_removed} removed; {report.entities_written} "
+          f"entities written, {report.entities_removed} removed; {report.batches_run} batches, "
+          f"{report.rows_written} rows")
     return EXIT_OK
 
 

@@ -2,4 +2,4 @@
 MATCH (p:Paper)
 WHERE p.date_precision IN ['year-month', 'year-month-day']
 RETURN substring(p.date, 0, 7) AS month, count(p) AS papers
-ORDER BY month
+ORDER BY month;

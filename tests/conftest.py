@@ -143,20 +143,76 @@ def sample_build(prefect_harness, handmade_pipeline, tmp_path_factory):
     return out, summary
 
 
+NEO4J_STATUS = pytest.StashKey[str]()
+
+
+def terminal_line(config: pytest.Config, text: str) -> None:
+    """A line on the terminal, past pytest's output capture (and in the captured output when there is none)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        print(text)
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line(text)
+
+
 @pytest.fixture(scope="session")
-def falkordb(tmp_path_factory):
-    """One FalkorDB server for the session (its Bolt port breaks when a driver closes: one driver per session)."""
-    from falkordb_server import FalkorDBServer, free_port
+def neo4j_engine(tmp_path_factory, request):
+    """What starts real Neo4j 5 servers (tests/neo4j_engine.py); skips, saying why, without Java and Maven."""
+    from neo4j_engine import EngineUnavailable, Neo4jEngine
 
-    server = FalkorDBServer(free_port(), free_port(), tmp_path_factory.mktemp("falkordb")).start()
-    yield server
-    server.shutdown()
+    try:
+        return Neo4jEngine(tmp_path_factory.mktemp("neo4j"))
+    except EngineUnavailable as reason:
+        request.config.stash[NEO4J_STATUS] = f"NOT AVAILABLE, Neo4j tests skipped: {reason}"
+        terminal_line(request.config, f"Neo4j server: {request.config.stash[NEO4J_STATUS]}")
+        pytest.skip(str(reason))
 
 
 @pytest.fixture(scope="session")
-def bolt_driver_session(falkordb):
+def neo4j_server(request, tmp_path_factory):
+    """One Neo4j 5 server for the test session, started by the tests and stopped at the end: (process, driver).
+    Its agent string is printed once. With KGBUILD_TEST_NEO4J_URI set, that database instead, if it is empty
+    (the tests that kill a server or import with neo4j-admin still need Java and Maven)."""
+    from neo4j_engine import external_server
+
     from kgbuild.sinks.neo4j import bolt_driver
 
-    driver = bolt_driver(f"bolt://127.0.0.1:{falkordb.bolt_port}", None, None, retry_seconds=10)
-    yield driver
-    driver.close()
+    server = external_server()
+    if server is None:
+        server = request.getfixturevalue("neo4j_engine").start("session")
+    driver = bolt_driver(server.bolt_uri, server.user, server.password, retry_seconds=30)
+    try:
+        driver.verify_connectivity()
+        agent = driver.get_server_info().agent
+        if server.process is None:
+            with driver.session() as session:
+                held = session.run("MATCH (n) RETURN count(n) AS n").single()["n"]
+            if held:
+                pytest.fail(f"{server.bolt_uri} holds {held} nodes: the tests only use a database that is empty "
+                            "when they start, so that they never touch data they did not write")
+        status = f"{agent} at {server.bolt_uri}" + (" (started by the tests)" if server.process else "")
+        request.config.stash[NEO4J_STATUS] = status
+        terminal_line(request.config, f"Neo4j server: {status}")
+        yield server, driver
+    finally:
+        driver.close()
+        server.stop()
+
+
+@pytest.fixture
+def neo4j_db(neo4j_server):
+    """The session's Neo4j database emptied for one test (a database the tests created): a BoltRunner on it."""
+    from kgbuild.sinks.neo4j import BoltRunner
+
+    _, driver = neo4j_server
+    runner = BoltRunner(driver)
+    runner.write("MATCH (n) DETACH DELETE n", [])
+    return runner
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    status = config.stash.get(NEO4J_STATUS, None)
+    if status is not None:
+        terminalreporter.write_line(f"Neo4j server: {status}")

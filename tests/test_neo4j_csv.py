@@ -40,7 +40,7 @@ def test_neo4j_admin_csvs_of_the_hand_made_graph(handmade_graph, tmp_path):
         header, rows = read(path)
         assert header[:2] == [":START_ID", ":END_ID"], path.name
         assert all(PROPERTY_FIELD.match(field) for field in header[2:]), (path.name, header)
-        assert "confidence:double" in header and "start:long" in header and "support:long" in header
+        assert "confidence:double" in header and "start:long" in header and "support:long" not in header
         assert all(row[0] in known and row[1] in known for row in rows), path.name
         relationship_counts[path.stem.removeprefix("relationships_")] = len(rows)
     assert relationship_counts == {k: v for k, v in handmade_graph.count_edges().items() if v} == {
@@ -50,7 +50,7 @@ def test_neo4j_admin_csvs_of_the_hand_made_graph(handmade_graph, tmp_path):
     aliases = header.index("aliases:string[]")
     lora = next(row for row in rows if row[0] == "method/lora")
     assert (lora[header.index("name")], lora[aliases].split(ARRAY_DELIMITER)) == ("LoRA", ["Low-Rank Adaptation"])
-    assert lora[header.index("papers:long")] == "3"
+    assert (lora[header.index("papers:long")], lora[header.index("papers_uses:long")]) == ("3", "2")
     # Text as written: quotes and a backslash in a title, numbers typed in the header.
     header, rows = read(tmp_path / "nodes_Paper.csv")
     paper = next(row for row in rows if row[0] == f"paper/{VIT_PAPER}")
@@ -65,7 +65,7 @@ def test_neo4j_admin_csvs_of_the_hand_made_graph(handmade_graph, tmp_path):
         (f"paper/{MT_PAPER}", "task/machine-translation", "0.5"),
     ]
     command = script.read_text(encoding="utf-8")
-    assert "neo4j-admin \\\n  database \\\n  import \\\n  full" in command
+    assert "neo4j-admin \\\n  database \\\n  import \\\n  full \\\n  neo4j \\\n" in command
     assert "--nodes=Method:Entity=nodes_Method.csv" in command and "--nodes=Paper=nodes_Paper.csv" in command
     assert "--relationships=USES=relationships_USES.csv" in command
-    assert command.rstrip().endswith("neo4j")
+    assert command.rstrip().endswith("--relationships=USES=relationships_USES.csv")

@@ -77,18 +77,26 @@ def test_the_graph_conforms_to_the_shapes(built_graph):
     assert shacl_violations(built_graph) == (True, set())
 
 
+def break_on_purpose(broken: rdflib.Graph) -> tuple[rdflib.term.Node, ...]:
+    """Break a built graph in place four ways, returning the nodes broken: a paper without its abstract, an
+    assertion with a confidence above 1, a method with a second preferred name (so rdfs:label no longer equals
+    it), a claim both finding and contribution."""
+    paper = min(broken.subjects(DCTERMS.abstract, None))
+    broken.remove((paper, DCTERMS.abstract, None))
+    assertion = min(broken.subjects(rdflib.RDF.type, KG.Assertion))
+    broken.set((assertion, KG.confidence, rdflib.Literal(1.5)))
+    entity = min(broken.subjects(rdflib.RDF.type, KG.Method))
+    broken.add((entity, SKOS.prefLabel, rdflib.Literal("a second preferred name")))
+    claim = min(broken.subjects(rdflib.RDF.type, KG.Finding))
+    broken.add((claim, rdflib.RDF.type, KG.Contribution))
+    return paper, assertion, entity, claim
+
+
 def test_a_graph_broken_on_purpose_is_reported(built_graph):
     broken = rdflib.Graph()
     for triple in built_graph:
         broken.add(triple)
-    paper = next(broken.subjects(DCTERMS.abstract, None))
-    broken.remove((paper, DCTERMS.abstract, None))
-    assertion = next(broken.subjects(rdflib.RDF.type, KG.Assertion))
-    broken.set((assertion, KG.confidence, rdflib.Literal(1.5)))
-    entity = next(broken.subjects(rdflib.RDF.type, KG.Method))
-    broken.add((entity, SKOS.prefLabel, rdflib.Literal("a second preferred name")))
-    claim = next(broken.subjects(rdflib.RDF.type, KG.Finding))
-    broken.add((claim, rdflib.RDF.type, KG.Contribution))
+    paper, assertion, entity, claim = break_on_purpose(broken)
     conforms, violations = shacl_violations(broken)
     assert not conforms
     assert violations == {

@@ -202,20 +202,17 @@ def test_a_saved_sparql_query_seeds_the_claims_it_returns(index, built_folder):
     assert ids(sub) == set(LORA_CLAIMS)
 
 
-def test_a_saved_cypher_query_seeds_the_nodes_it_returns(falkordb, index):
-    from falkordb_server import NativeRunner
-
+def test_a_saved_cypher_query_seeds_the_nodes_it_returns(neo4j_db, index):
     from kgbuild.sinks.neo4j import Neo4jLoader
 
-    graph = falkordb.graph("kgbuild_select")
-    Neo4jLoader(NativeRunner(graph), batch_size=200).run(index.graph)
+    Neo4jLoader(neo4j_db, batch_size=200).run(index.graph)
     statement = ("// Methods used by the papers that evaluate on a dataset.\n"
                  "MATCH (d:Dataset {name: $dataset})<-[:EVALUATES_ON]-(:Paper)-[:USES]->(m:Method)\n"
                  "RETURN DISTINCT m ORDER BY m.id LIMIT $limit")
     # GLUE's papers use the Transformer and RoBERTa (1; LoRA it proposes), RoBERTa and structured pruning (7).
-    refs = cypher_node_refs(NativeRunner(graph), statement, {"dataset": "GLUE", "limit": "2"})
+    refs = cypher_node_refs(neo4j_db, statement, {"dataset": "GLUE", "limit": "2"})
     assert refs == ["method/roberta", "method/structured-pruning"]
-    ids_only = cypher_node_refs(NativeRunner(graph), "MATCH (m:Method {name: $name}) RETURN m.id AS id",
+    ids_only = cypher_node_refs(neo4j_db, "MATCH (m:Method {name: $name}) RETURN m.id AS id",
                                 {"name": "LoRA"})
     assert known_nodes(index, ids_only) == [LORA]
 

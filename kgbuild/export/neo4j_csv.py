@@ -7,13 +7,12 @@ Node ids are globally unique (they start with their kind: "paper/...", "method/.
 
 from __future__ import annotations
 
-import csv
 import shlex
 from pathlib import Path
 from typing import Any
 
-from kgbuild.graph.model import EdgeKind, KnowledgeGraph
-from kgbuild.graph.property import edge_properties, labels, node_properties
+from kgbuild.graph.model import EdgeKind, KnowledgeGraph, NodeKind
+from kgbuild.graph.property import ENTITY_KINDS, ENTITY_LABEL, graph_rows
 
 ARRAY_DELIMITER = "|"
 # neo4j-admin's array delimiter cannot be escaped inside a value; such a character becomes a look-alike.
@@ -34,48 +33,58 @@ def _type_suffix(values: list[Any]) -> str:
 
 
 def _cell(value: Any) -> str:
+    """One CSV field. A missing value is an empty field; an empty string is quoted (`""`), which neo4j-admin
+    keeps as an empty string where it reads an empty field as no property."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ARRAY_DELIMITER.join(str(v).replace(ARRAY_DELIMITER, _DELIMITER_STANDIN) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+        text = ARRAY_DELIMITER.join(str(v).replace(ARRAY_DELIMITER, _DELIMITER_STANDIN) for v in value)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    if text == "" or any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _write(path: Path, header: list[str], rows: list[list[Any]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        for cells in [header, *rows]:
+            handle.write(",".join(_cell(v) for v in cells) + "\n")
 
 
 def write_neo4j_csv(graph: KnowledgeGraph, out_dir: Path, database: str = "neo4j") -> Path:
-    """Write the CSVs and import.sh into `out_dir`; returns the path of import.sh."""
+    """Write the CSVs and import.sh into `out_dir`; returns the path of import.sh. The rows are the Neo4j loader's
+    (`graph_rows`), fingerprints included, so a `kgbuild load neo4j` after the import writes only what changed."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    by_labels: dict[tuple[str, ...], list[tuple[str, dict[str, Any]]]] = {}
-    for node in graph.nodes.values():
-        by_labels.setdefault(labels(node), []).append((node.id, node_properties(node)))
-    args = ["neo4j-admin", "database", "import", "full", "--overwrite-destination",
+    entities, papers = graph_rows(graph)
+    by_label: dict[str, list[dict[str, Any]]] = dict(entities)
+    relationships: dict[EdgeKind, list[dict[str, Any]]] = {}
+    for paper in papers.values():
+        for label, rows in paper.nodes.items():
+            if label == NodeKind.PAPER.value:
+                rows = [{"id": row["id"], "props": {**row["props"], "fingerprint": paper.fingerprint}} for row in rows]
+            by_label.setdefault(label, []).extend(rows)
+        for kind, rows in paper.relationships.items():
+            relationships.setdefault(kind, []).extend(rows)
+    # The database comes first: after the last --relationships it would be read as one more file of that list.
+    args = ["neo4j-admin", "database", "import", "full", database, "--overwrite-destination",
             f"--array-delimiter={ARRAY_DELIMITER}", "--multiline-fields=true"]
-    for node_labels, nodes in sorted(by_labels.items()):
-        keys = sorted({k for _, props in nodes for k in props})
-        header = ["id:ID", *(f"{k}{_type_suffix([props.get(k) for _, props in nodes])}" for k in keys)]
-        filename = f"nodes_{node_labels[0]}.csv"
-        _write(out_dir / filename, header, [[node_id, *(props.get(k) for k in keys)] for node_id, props in nodes])
-        args.append(f"--nodes={':'.join(node_labels)}={filename}")
-    support = graph.support()
-    by_kind: dict[EdgeKind, list[Any]] = {}
-    for edge in graph.edges.values():
-        by_kind.setdefault(edge.kind, []).append(edge)
-    for kind, edges in sorted(by_kind.items()):
-        rows = [(e.source, e.target, edge_properties(e, support[(e.kind, e.target)])) for e in edges]
-        keys = list(rows[0][2])
-        header = [":START_ID", ":END_ID", *(f"{k}{_type_suffix([r[2][k] for r in rows])}" for k in keys)]
+    entity_labels = {kind.value for kind in ENTITY_KINDS}
+    for label, nodes in sorted(by_label.items()):
+        keys = sorted({k for row in nodes for k in row["props"]})
+        header = ["id:ID", *(f"{k}{_type_suffix([row['props'].get(k) for row in nodes])}" for k in keys)]
+        filename = f"nodes_{label}.csv"
+        _write(out_dir / filename, header, [[row["id"], *(row["props"].get(k) for k in keys)] for row in nodes])
+        node_labels = f"{label}:{ENTITY_LABEL}" if label in entity_labels else label
+        args.append(f"--nodes={node_labels}={filename}")
+    for kind, rows in sorted(relationships.items()):
+        keys = list(rows[0]["props"])
+        header = [":START_ID", ":END_ID", *(f"{k}{_type_suffix([r['props'][k] for r in rows])}" for k in keys)]
         filename = f"relationships_{kind.value}.csv"
-        _write(out_dir / filename, header, [[s, t, *(props[k] for k in keys)] for s, t, props in rows])
+        _write(out_dir / filename, header, [[r["source"], r["target"], *(r["props"][k] for k in keys)] for r in rows])
         args.append(f"--relationships={kind.value}={filename}")
-    args.append(database)
     script = out_dir / "import.sh"
     script.write_text(
         "#!/bin/sh\n"

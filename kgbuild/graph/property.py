@@ -2,14 +2,21 @@
 
 Labels are node kinds (Paper, Method, Dataset, Metric, Task, Claim, Result; the four entity kinds also carry
 `Entity`); relationship types are edge kinds. Multi-valued properties (aliases, authors, ...) are lists here;
-every relationship carries its provenance, confidence, mention count and support.
+every relationship carries its provenance, confidence and mention count: what one paper says.
+
+What the whole corpus says of an entity (how many papers use it, propose it, make claims about it) sits on the
+entity's node (`papers`, `papers_uses`, `papers_about`, ...), so that adding a paper changes the entities it
+names and nothing another paper loaded.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
-from kgbuild.graph.model import Edge, EdgeKind, Node, NodeKind
+from kgbuild.graph.model import Edge, EdgeKind, KnowledgeGraph, Node, NodeKind
 
 ENTITY_KINDS = (NodeKind.METHOD, NodeKind.DATASET, NodeKind.METRIC, NodeKind.TASK)
 ENTITY_LABEL = "Entity"
@@ -50,7 +57,10 @@ def node_properties(node: Node) -> dict[str, Any]:
     props: dict[str, Any] = {"kind": node.kind.value, "label": node.label}
     for key, value in node.properties.items():
         if key in LIST_SEPARATORS:
-            props[key] = list_property(node, key)
+            # No empty lists: neo4j-admin's CSV import cannot tell one from a missing property, so neither path
+            # writes one.
+            if values := list_property(node, key):
+                props[key] = values
         else:
             props[key] = value
     if node.kind in ENTITY_KINDS:
@@ -59,12 +69,74 @@ def node_properties(node: Node) -> dict[str, Any]:
     return props
 
 
-def edge_properties(edge: Edge, support: int) -> dict[str, Any]:
+def edge_properties(edge: Edge) -> dict[str, Any]:
     p = edge.provenance
     return {"paper_id": p.paper_id, "field": p.field, "start": p.start, "end": p.end, "extractor": p.extractor,
-            "extractor_version": p.extractor_version, "confidence": p.confidence, "mentions": p.mentions,
-            "support": support}
+            "extractor_version": p.extractor_version, "confidence": p.confidence, "mentions": p.mentions}
 
 
-__all__ = ["ENDPOINTS", "ENTITY_KINDS", "ENTITY_LABEL", "edge_properties", "joined", "labels", "list_property",
-           "node_properties"]
+def support_key(kind: EdgeKind) -> str:
+    """The entity property counting the papers that state `kind` of it: "papers_uses", "papers_about", ..."""
+    return f"papers_{kind.value.lower()}"
+
+
+def entity_support(graph: KnowledgeGraph) -> dict[str, dict[str, int]]:
+    """Per entity node id and edge kind pointing at it, the papers stating it (`papers_uses`: "how many papers use
+    LoRA"; a claim's ABOUT counts for its paper). The node's own `papers` counts the papers mentioning it."""
+    entity_ids = {n.id for n in graph.nodes.values() if n.kind in ENTITY_KINDS}
+    by_kind: dict[str, dict[str, set[str]]] = {}
+    for edge in graph.edges.values():
+        if edge.target in entity_ids:
+            by_kind.setdefault(edge.target, {}).setdefault(support_key(edge.kind), set()).add(
+                edge.provenance.paper_id)
+    out: dict[str, dict[str, int]] = {}
+    for node_id in entity_ids:
+        out[node_id] = {key: len(ids) for key, ids in sorted(by_kind.get(node_id, {}).items())}
+    return out
+
+
+@dataclass(slots=True)
+class PaperRows:
+    """Everything read from one paper, as statement rows, with the fingerprint of it all."""
+
+    paper_id: str
+    node_id: str  # the Paper node's id, "paper/<paper_id>"
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # label -> rows
+    relationships: dict[EdgeKind, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        return _fingerprint([self.nodes, {k.value: v for k, v in self.relationships.items()}])
+
+
+def _fingerprint(value: Any) -> str:
+    payload = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+def graph_rows(graph: KnowledgeGraph) -> tuple[dict[str, list[dict[str, Any]]], dict[str, PaperRows]]:
+    """Entity node rows by label (their properties include the corpus-wide counts and a `fingerprint` of it all),
+    and each paper's rows (by paper id)."""
+    support = entity_support(graph)
+    paper_nodes = {str(n.properties["paper_id"]): n.id for n in graph.nodes.values() if n.kind is NodeKind.PAPER}
+    entities: dict[str, list[dict[str, Any]]] = {}
+    papers: dict[str, PaperRows] = {}
+    for node in graph.nodes.values():
+        props = node_properties(node)
+        if node.kind in ENTITY_KINDS:
+            props.update(support[node.id])
+            props["fingerprint"] = _fingerprint([node.kind.value, props])
+            entities.setdefault(node.kind.value, []).append({"id": node.id, "props": props})
+        else:
+            pid = str(node.properties["paper_id"])
+            paper = papers.setdefault(pid, PaperRows(pid, paper_nodes[pid]))
+            paper.nodes.setdefault(node.kind.value, []).append({"id": node.id, "props": props})
+    for edge in graph.edges.values():
+        paper = papers[edge.provenance.paper_id]
+        paper.relationships.setdefault(edge.kind, []).append({"source": edge.source, "target": edge.target,
+                                                              "props": edge_properties(edge)})
+    return entities, papers
+
+
+__all__ = ["ENDPOINTS", "ENTITY_KINDS", "ENTITY_LABEL", "PaperRows", "edge_properties", "entity_support",
+           "graph_rows", "joined", "labels", "list_property", "node_properties", "support_key"]

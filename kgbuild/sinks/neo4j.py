@@ -2,17 +2,19 @@
 
 Labels Paper, Method, Dataset, Metric, Task (the four also `Entity`), Claim and Result; relationship types as in
 `EdgeKind` (`(:Paper)-[:USES]->(:Method)`, `(:Claim)-[:ABOUT]->(:Entity)`, ...), each carrying its provenance
-(paper, field, span, extractor), confidence, mention count and support. Every statement is `UNWIND $rows ...
+(paper, field, span, extractor), confidence and mention count. Corpus-wide counts (how many papers use an entity)
+are properties of the entity (`kgbuild.graph.property.entity_support`). Every statement is `UNWIND $rows ...
 MERGE`, so loading the same graph twice changes nothing.
 
-A paper's subgraph (its node, claims, results and outgoing relationships) has a fingerprint stored on the Paper
-node once the paper is fully loaded. A reload skips papers whose fingerprint is unchanged and, for a changed
-paper, deletes that paper's relationships, claims and results before loading them again: nothing else is
-touched. Batches that completed are recorded in a ledger file, so that after a failure a rerun picks up where
-the load stopped; MERGE makes a repeated batch harmless anyway.
+A load leaves the database holding exactly the graph it was given, and writes only what changed: each paper's
+subgraph (its node, claims, results and outgoing relationships) and each entity node carry a fingerprint of
+what was loaded. An unchanged paper or entity is not written; a changed paper loses its relationships, claims and
+results before they are loaded again; papers and entities the graph no longer has (merged away, removed) are
+deleted with their relationships. Batches that completed are recorded in a ledger file, so that after a failure
+a rerun picks up where the load stopped; MERGE makes a repeated batch harmless anyway.
 
-The Cypher here runs on Neo4j 5 and on FalkorDB (which the tests use); Neo4j-only schema statements are in
-`SCHEMA_STATEMENTS`, run by `kgbuild neo4j init`.
+The schema (`SCHEMA_STATEMENTS`, run by `kgbuild neo4j init`) is Neo4j 5's: uniqueness constraints on `id`
+and the full-text index `entity_names` over names and aliases that the library queries (queries/*.cypher) use.
 """
 
 from __future__ import annotations
@@ -20,16 +22,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-from kgbuild.graph.build import paper_node_id
 from kgbuild.graph.model import EdgeKind, KnowledgeGraph
-from kgbuild.graph.property import ENDPOINTS, ENTITY_KINDS, ENTITY_LABEL, edge_properties, node_properties
+from kgbuild.graph.property import ENDPOINTS, ENTITY_KINDS, ENTITY_LABEL, PaperRows, graph_rows
 from kgbuild.settings import Settings
 
 log = logging.getLogger("kgbuild.neo4j")
@@ -49,8 +50,9 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
 
 
 def node_statement(label: str) -> str:
-    extra = f" SET n:{ENTITY_LABEL}" if label in {k.value for k in ENTITY_KINDS} else ""
-    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props{extra}"
+    """MERGE on id, then the node's properties are exactly the row's: a property the graph dropped goes too."""
+    extra = f", n:{ENTITY_LABEL}" if label in {k.value for k in ENTITY_KINDS} else ""
+    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row.props, n.id = row.id{extra}"
 
 
 def relationship_statement(kind: EdgeKind) -> str:
@@ -59,12 +61,17 @@ def relationship_statement(kind: EdgeKind) -> str:
             f"MERGE (a)-[r:{kind.value}]->(b) SET r += row.props")
 
 
-FINGERPRINTS = "UNWIND $rows AS row MATCH (p:Paper {id: row.id}) RETURN p.id AS id, p.fingerprint AS fingerprint"
+# What is loaded: every paper and entity with its fingerprint (None: a paper whose load did not complete).
+STORED = ("MATCH (n:Paper) RETURN n.id AS id, true AS paper, n.fingerprint AS fingerprint UNION ALL "
+          "MATCH (n:Entity) RETURN n.id AS id, false AS paper, n.fingerprint AS fingerprint")
 SET_FINGERPRINTS = "UNWIND $rows AS row MATCH (p:Paper {id: row.id}) SET p.fingerprint = row.fingerprint"
 # A changed paper loses what was read from it: its outgoing relationships, claims and results.
 DELETE_PAPER_RELATIONSHIPS = "UNWIND $rows AS row MATCH (p:Paper {id: row.id})-[r]->() DELETE r"
 DELETE_PAPER_CLAIMS = "UNWIND $rows AS row MATCH (c:Claim {paper_id: row.paper_id}) DETACH DELETE c"
 DELETE_PAPER_RESULTS = "UNWIND $rows AS row MATCH (n:Result {paper_id: row.paper_id}) DETACH DELETE n"
+# A paper or an entity the graph no longer has goes, with its relationships (matched by label: indexed).
+DELETE_PAPERS = "UNWIND $rows AS row MATCH (n:Paper {id: row.id}) DETACH DELETE n"
+DELETE_ENTITIES = f"UNWIND $rows AS row MATCH (n:{ENTITY_LABEL} {{id: row.id}}) DETACH DELETE n"
 
 
 class CypherRunner(Protocol):
@@ -90,47 +97,13 @@ def redact(uri: str) -> str:
 
 
 @dataclass(slots=True)
-class PaperRows:
-    """Everything read from one paper, as statement rows, with the fingerprint of it all."""
-
-    paper_id: str
-    node_id: str  # the Paper node's id, "paper/<paper_id>"
-    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # label -> rows
-    relationships: dict[EdgeKind, list[dict[str, Any]]] = field(default_factory=dict)
-
-    @property
-    def fingerprint(self) -> str:
-        payload = json.dumps([self.nodes, {k.value: v for k, v in self.relationships.items()}], sort_keys=True,
-                             ensure_ascii=False, default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()[:24]
-
-
-def graph_rows(graph: KnowledgeGraph) -> tuple[dict[str, list[dict[str, Any]]], dict[str, PaperRows]]:
-    """Entity node rows by label, and each paper's rows (by paper id)."""
-    support = graph.support()
-    entities: dict[str, list[dict[str, Any]]] = {}
-    papers: dict[str, PaperRows] = {}
-    for node in graph.nodes.values():
-        row = {"id": node.id, "props": node_properties(node)}
-        if node.kind in ENTITY_KINDS:
-            entities.setdefault(node.kind.value, []).append(row)
-        else:
-            pid = str(node.properties["paper_id"])
-            paper = papers.setdefault(pid, PaperRows(pid, paper_node_id(pid)))
-            paper.nodes.setdefault(node.kind.value, []).append(row)
-    for edge in graph.edges.values():
-        paper = papers[edge.provenance.paper_id]
-        props = edge_properties(edge, support[(edge.kind, edge.target)])
-        paper.relationships.setdefault(edge.kind, []).append({"source": edge.source, "target": edge.target,
-                                                              "props": props})
-    return entities, papers
-
-
-@dataclass(slots=True)
 class LoadReport:
-    papers_loaded: int = 0
+    papers_loaded: int = 0  # new and changed papers
     papers_unchanged: int = 0
-    papers_replaced: int = 0
+    papers_replaced: int = 0  # changed papers, whose earlier subgraph was deleted first
+    papers_removed: int = 0  # loaded before, not in the graph now
+    entities_written: int = 0  # new and changed entity nodes
+    entities_removed: int = 0  # merged away or no longer named by any paper
     batches_run: int = 0
     batches_skipped: int = 0
     rows_written: int = 0
@@ -159,7 +132,7 @@ class BatchLedger:
 
 class Neo4jLoader:
     """Loads a KnowledgeGraph through a `CypherRunner` in batches of at most `batch_size` rows and, when set,
-    `max_batch_bytes` of JSON parameters (FalkorDB's Bolt port breaks on payloads over ~4 KB)."""
+    `max_batch_bytes` of JSON parameters (long abstracts make large transactions)."""
 
     def __init__(self, runner: CypherRunner, *, batch_size: int = 500, max_batch_bytes: int | None = None,
                  ledger: Path | None = None, target: str = "neo4j",
@@ -174,19 +147,32 @@ class Neo4jLoader:
     def run(self, graph: KnowledgeGraph) -> LoadReport:
         report = LoadReport()
         entities, papers = graph_rows(graph)
-        stored = self._stored_fingerprints([rows.node_id for rows in papers.values()])
-        changed = [rows for rows in papers.values() if stored.get(rows.node_id) not in (None, rows.fingerprint)]
-        to_load = [rows for rows in papers.values() if stored.get(rows.node_id) != rows.fingerprint]
+        stored_papers, stored_entities = self._stored()
+        # A paper without a fingerprint is one an interrupted load began: the ledger's rerun completes it.
+        changed = [rows for rows in papers.values() if stored_papers.get(rows.node_id) not in (None, rows.fingerprint)]
+        to_load = [rows for rows in papers.values() if stored_papers.get(rows.node_id) != rows.fingerprint]
+        loaded_ids = {rows.node_id for rows in papers.values()}
+        gone_papers = sorted(set(stored_papers) - loaded_ids)
+        entity_ids = {row["id"] for rows in entities.values() for row in rows}
+        gone_entities = sorted(set(stored_entities) - entity_ids)
         report.papers_unchanged = len(papers) - len(to_load)
         report.papers_replaced = len(changed)
         report.papers_loaded = len(to_load)
+        report.papers_removed = len(gone_papers)
+        report.entities_removed = len(gone_entities)
         plan: list[tuple[str, str, list[dict[str, Any]]]] = []
         ids = [{"id": rows.node_id, "paper_id": rows.paper_id} for rows in changed]
+        ids += [{"id": node_id, "paper_id": node_id.removeprefix("paper/")} for node_id in gone_papers]
         for name, statement in (("delete relationships", DELETE_PAPER_RELATIONSHIPS),
                                 ("delete claims", DELETE_PAPER_CLAIMS), ("delete results", DELETE_PAPER_RESULTS)):
             plan.append((name, statement, ids))
+        plan.append(("delete papers the graph no longer has", DELETE_PAPERS, [{"id": i} for i in gone_papers]))
+        plan.append(("delete entities the graph no longer has", DELETE_ENTITIES,
+                     [{"id": i} for i in gone_entities]))
         for label, rows in entities.items():
-            plan.append((f"{label} nodes", node_statement(label), rows))
+            changed_rows = [row for row in rows if stored_entities.get(row["id"]) != row["props"]["fingerprint"]]
+            report.entities_written += len(changed_rows)
+            plan.append((f"{label} nodes", node_statement(label), changed_rows))
         for label in ("Paper", "Claim", "Result"):
             plan.append((f"{label} nodes", node_statement(label),
                          [row for paper in to_load for row in paper.nodes.get(label, [])]))
@@ -213,22 +199,22 @@ class Neo4jLoader:
             report.rows_written += len(batch)
             if self.on_batch is not None:
                 self.on_batch(number)
-        log.info("loaded %d papers (%d replaced, %d unchanged) into %s in %d batches",
-                 report.papers_loaded, report.papers_replaced, report.papers_unchanged, self.target,
+        log.info("loaded %d papers (%d replaced, %d unchanged, %d removed) and %d entities (%d removed) into %s in "
+                 "%d batches", report.papers_loaded, report.papers_replaced, report.papers_unchanged,
+                 report.papers_removed, report.entities_written, report.entities_removed, self.target,
                  report.batches_run)
         self.ledger.clear()  # complete: the fingerprints now say what is loaded
         return report
 
-    def _stored_fingerprints(self, node_ids: Sequence[str]) -> dict[str, str | None]:
-        out: dict[str, str | None] = {}
-        for batch in self._batches([{"id": node_id} for node_id in node_ids]):
-            try:
-                records = self.runner.read(FINGERPRINTS, batch)
-            except Exception as error:
-                raise Neo4jLoadError(f"{self.target}: cannot read what is loaded already: "
-                                     f"{type(error).__name__}: {error}") from None
-            out.update({r["id"]: r["fingerprint"] for r in records})
-        return out
+    def _stored(self) -> tuple[dict[str, str | None], dict[str, str | None]]:
+        """The fingerprints of the papers and of the entities loaded already, by node id."""
+        try:
+            records = self.runner.read(STORED, [])
+        except Exception as error:
+            raise Neo4jLoadError(f"{self.target}: cannot read what is loaded already: "
+                                 f"{type(error).__name__}: {error}") from None
+        papers = {r["id"]: r["fingerprint"] for r in records if r["paper"]}
+        return papers, {r["id"]: r["fingerprint"] for r in records if not r["paper"]}
 
     def _batches(self, rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         batch: list[dict[str, Any]] = []
@@ -280,8 +266,10 @@ def bolt_driver(uri: str, user: str | None, password: str | None, retry_seconds:
     user = user if parts.username is None else parts.username
     password = password or parts.password
     auth = (user or "neo4j", password) if password else None
+    # No server notifications: on an empty database every statement would log "label does not exist" warnings.
     return GraphDatabase.driver(redact(uri), auth=auth, max_transaction_retry_time=retry_seconds,
-                                connection_acquisition_timeout=retry_seconds, connection_timeout=min(retry_seconds, 5))
+                                connection_acquisition_timeout=retry_seconds, connection_timeout=min(retry_seconds, 5),
+                                notifications_min_severity="OFF")
 
 
 LEDGER_FILE = "neo4j-load.json"
@@ -302,18 +290,25 @@ def configured_runner(settings: Settings) -> Iterator[BoltRunner]:
 
 
 def load_graph(graph: KnowledgeGraph, settings: Settings, ledger: Path | None = None) -> LoadReport:
-    """Load `graph` into the Neo4j database the settings name."""
+    """Load `graph` into the Neo4j database the settings name, its schema ensured first (the uniqueness
+    constraints serve the loader's MERGEs, the full-text index the library queries)."""
+    target = redact(str(settings.neo4j_uri))
     with configured_runner(settings) as runner:
+        try:
+            init_schema(runner)
+        except Exception as error:
+            raise Neo4jLoadError(f"{target}: cannot ensure the schema: {type(error).__name__}: {error}") from None
         loader = Neo4jLoader(runner, batch_size=settings.neo4j_batch_size,
-                             max_batch_bytes=settings.neo4j_max_batch_bytes, ledger=ledger,
-                             target=redact(str(settings.neo4j_uri)))
+                             max_batch_bytes=settings.neo4j_max_batch_bytes, ledger=ledger, target=target)
         return loader.run(graph)
 
 
 def render_load_markdown(report: LoadReport) -> str:
     """The Neo4j load's counts, as a section of the run's markdown artifact."""
     rows = (("papers loaded", report.papers_loaded), ("papers replaced", report.papers_replaced),
-            ("papers unchanged", report.papers_unchanged), ("write batches run", report.batches_run),
+            ("papers unchanged", report.papers_unchanged), ("papers removed", report.papers_removed),
+            ("entities written", report.entities_written), ("entities removed", report.entities_removed),
+            ("write batches run", report.batches_run),
             ("write batches skipped (done before)", report.batches_skipped), ("rows written", report.rows_written))
     return "\n".join(["## Neo4j", "", "| what | count |", "|---|---:|", *(f"| {k} | {v} |" for k, v in rows)]) + "\n"
 

@@ -51,10 +51,27 @@ def sparql_node_refs(store: GraphStore, query: str, params: Mapping[str, str]) -
     return [term.value for solution in result for term in solution if isinstance(term, ox.NamedNode)]
 
 
+_CYPHER_PARAMETER = re.compile(r"\$(\w+)")
+_PARAM_LINE = re.compile(r"^:param\s+(\w+)\s*=>\s*(.+?);?\s*$")
+
+
 def cypher_statement(text: str) -> str:
-    """The statement of a queries/*.cypher file: its `//` comment lines (title, example parameters) removed,
-    which not every Cypher engine accepts."""
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//")).strip()
+    """The statement of a queries/*.cypher file, as a driver runs it: its `//` comments and its `:param` lines
+    (Neo4j Browser commands that set the example values when the file is pasted there) removed, and the
+    statement's closing `;`."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith(("//", ":"))]
+    return "\n".join(lines).strip().removesuffix(";").rstrip()
+
+
+def cypher_example_params(text: str) -> dict[str, Any]:
+    """The example values a queries/*.cypher file sets with `:param name => 'text';` or `:param name => 10;`."""
+    params: dict[str, Any] = {}
+    for line in text.splitlines():
+        match = _PARAM_LINE.match(line.strip())
+        if match:
+            name, value = match.groups()
+            params[name] = value[1:-1].replace("\\'", "'") if value.startswith("'") else int(value)
+    return params
 
 
 def cypher_params(params: Mapping[str, str]) -> dict[str, Any]:
@@ -77,10 +94,8 @@ def cypher_node_refs(runner: CypherReader, statement: str, params: Mapping[str, 
 
 
 def _node_property(value: Any, key: str) -> Any:
-    # The neo4j driver's records (`.data()`) hold a node as the dict of its properties; FalkorDB's client Node
-    # has a `properties` dict.
-    properties = value if isinstance(value, dict) else getattr(value, "properties", None)
-    return properties.get(key) if isinstance(properties, dict) else None
+    # The neo4j driver's records (`.data()`) hold a node as the dict of its properties.
+    return value.get(key) if isinstance(value, dict) else None
 
 
 def folder_store(folder: Path) -> GraphStore:
@@ -107,6 +122,11 @@ def saved_query_seeds(index: GraphIndex, folder: Path, sparql: Path | None = Non
         from kgbuild.sinks.neo4j import configured_runner
 
         statement = read_query_file(cypher)
+        missing = sorted(set(_CYPHER_PARAMETER.findall(cypher_statement(statement))) - set(values))
+        if missing:
+            examples = cypher_example_params(statement)
+            raise ValueError(f"{cypher} needs a value for {', '.join('$' + m for m in missing)}: pass "
+                             + " ".join(f"--param {m}={examples.get(m, '...')}" for m in missing))
         with configured_runner(settings or Settings()) as runner:
             refs.extend(cypher_node_refs(runner, statement, values))
     nodes = known_nodes(index, refs)
@@ -122,5 +142,5 @@ def read_query_file(path: Path) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
-__all__ = ["CypherReader", "cypher_node_refs", "cypher_params", "cypher_statement", "folder_store", "parse_params",
-           "read_query_file", "saved_query_seeds", "sparql_node_refs"]
+__all__ = ["CypherReader", "cypher_example_params", "cypher_node_refs", "cypher_params", "cypher_statement",
+           "folder_store", "parse_params", "read_query_file", "saved_query_seeds", "sparql_node_refs"]
