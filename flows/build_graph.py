@@ -8,6 +8,7 @@ in the flow's process.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task, unmapped
@@ -25,7 +26,7 @@ from kgbuild.sinks import CorpusState, RunSummary, load_state, render_markdown, 
 from kgbuild.sinks.files import up_to_date_summary
 from kgbuild.sinks.neo4j import LEDGER_FILE, LoadReport, load_graph, render_load_markdown
 from kgbuild.sinks.state import ExtractionPlan, corpus_fingerprint, save_batch
-from kgbuild.sources import FieldNames, ingest
+from kgbuild.sources import FieldNames, identify, ingest
 
 # Stage outputs are large in-memory objects: never hash or persist them as cache keys. They are passed to tasks
 # `quote`d, so that Prefect does not walk them looking for futures (seconds per task on a corpus of thousands).
@@ -63,6 +64,15 @@ def load_folder_state(out_dir: str) -> CorpusState:
 
 
 @stage
+def match_known_papers(ingested: IngestResult, state: CorpusState) -> IngestResult:
+    """This run's papers under the ids the folder knows them by (kgbuild.sources.identify)."""
+    papers = identify(ingested.papers, state.papers.values())
+    matched = sum(1 for before, after in zip(ingested.papers, papers, strict=True) if before.id != after.id)
+    get_run_logger().info("event=identified papers=%d known_under_another_id=%d", len(papers), matched)
+    return replace(ingested, papers=papers)
+
+
+@stage
 def update_corpus(state: CorpusState, ingested: IngestResult, extractions: list[PaperExtraction]) -> CorpusState:
     state.update(ingested.papers, extractions)
     return state
@@ -93,8 +103,9 @@ def link_graph(state: CorpusState, resolution: Resolution, settings: Settings) -
 
 @io_stage
 def write_outputs(out_dir: str, ingested: IngestResult, state: CorpusState, resolution: Resolution,
-                  graph: KnowledgeGraph, plan: ExtractionPlan, fingerprint: str) -> RunSummary:
-    summary = write_output_folder(Path(out_dir), ingested, state, resolution.extractions, graph, plan, fingerprint)
+                  graph: KnowledgeGraph, plan: ExtractionPlan, fingerprint: str, settings: Settings) -> RunSummary:
+    summary = write_output_folder(Path(out_dir), ingested, state, resolution.extractions, graph, plan, fingerprint,
+                                  settings.aliases_file, settings.include_generic)
     get_run_logger().info("event=written paper_graphs_written=%d paper_graphs_unchanged=%d triples=%d",
                           summary.paper_graphs_written, summary.paper_graphs_unchanged, summary.triples)
     return summary
@@ -129,6 +140,7 @@ def build_graph_flow(
     settings = Settings(**overrides)
     ingested = ingest_inputs(inputs, settings)
     state = load_folder_state(out_dir)
+    ingested = match_known_papers(quote(ingested), quote(state))
     spec = prepare_extractor(settings)
     # Incremental: papers whose text and extractor are unchanged since the folder's last run keep their extraction.
     plan = state.plan_extraction(ingested.papers, spec.info)
@@ -150,7 +162,7 @@ def build_graph_flow(
         graph = link_graph(quote(state), quote(resolution), settings)
     if summary is None:
         summary = write_outputs(out_dir, quote(ingested), quote(state), quote(resolution), quote(graph), quote(plan),
-                                fingerprint)
+                                fingerprint, settings)
     # Published before the Neo4j load, so that the run's counts are on record even if the database is down.
     create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary),
                              description="Counts of the kgbuild build run")

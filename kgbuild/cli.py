@@ -381,14 +381,18 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 def _folder_graph(folder: Path, aliases: Path | None = None):
-    """An output folder's graph with the configured alias file (or `aliases`) and generic-entity setting."""
-    from kgbuild.resolve import load_aliases
-    from kgbuild.settings import Settings
+    """An output folder's graph as its build made it (its recorded alias file and generic-entity setting).
+    `aliases`, when given, must be the alias file the build used: another one needs a new build."""
     from kgbuild.sinks import folder_graph
+    from kgbuild.sinks.state import load_recipe
 
-    settings = Settings()
-    path = aliases or settings.aliases_file
-    return folder_graph(folder, load_aliases(path) if path else [], settings.include_generic)
+    if aliases is not None:
+        recipe = load_recipe(folder)
+        if recipe.aliases is None or recipe.aliases.read_bytes() != Path(aliases).read_bytes():
+            used = recipe.aliases_source or "no alias file"
+            raise ValueError(f"{folder} was built with {used}, not {aliases}: rebuild with `kgbuild build … --out "
+                             f"{folder} --aliases {aliases}` to apply it")
+    return folder_graph(folder)
 
 
 def _run_load(args: argparse.Namespace) -> int:

@@ -174,3 +174,46 @@ def test_dates_keep_exactly_what_the_listing_states(handmade_build, sample_build
                                              [rdflib.Literal("year-month-day")])
     assert dates(g, by_title["ZO2"]) == ([], [rdflib.Literal("--03-16", datatype=XSD.gMonthDay)],
                                          [rdflib.Literal("month-day")])
+
+
+def test_exports_and_loads_of_a_folder_give_the_graph_its_build_wrote(prefect_harness, handmade_pipeline, tmp_path,
+                                                                      monkeypatch):
+    """The build's alias file is recorded with the folder: an export in a shell without KGBUILD_ALIASES_FILE gives
+    the store's entities, and another alias file is refused with the command that applies it."""
+    import csv
+
+    from test_cli import kgbuild
+
+    from flows.build_graph import build_graph_flow
+    from kgbuild.sinks import folder_graph
+
+    wikidata = "http://www.wikidata.org/entity/Q112011522"
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text(f"- name: LoRA\n  type: Method\n  aliases: [LoRA adapters]\n  same_as: [{wikidata}]\n",
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    build_graph_flow(inputs=[str(CORPUS)], out_dir=str(out), pipeline=handmade_pipeline, aliases_file=str(aliases))
+    aliases.unlink()  # the folder keeps its own copy
+    monkeypatch.delenv("KGBUILD_ALIASES_FILE", raising=False)
+    store = rdflib.Dataset()
+    store.parse(out / "graph.trig", format="trig")
+    assert any(store.quads((None, rdflib.OWL.sameAs, rdflib.URIRef(wikidata), None)))
+    assert folder_graph(out).nodes["method/lora"].properties["same_as"] == wikidata
+    done = kgbuild("export", str(out), "--entity", "LoRA", "--hops", "0", "--format", "json", "--out",
+                   str(tmp_path / "lora.json"))
+    assert done.returncode == 0, done.stderr
+    [lora] = [n for n in json.loads((tmp_path / "lora.json").read_text(encoding="utf-8"))["nodes"]
+              if n["id"] == "method/lora"]
+    assert (lora["same_as"], "LoRA adapters" in lora["aliases"]) == (wikidata, True)
+    done = kgbuild("export", str(out), "--format", "neo4j-csv", "--out", str(tmp_path / "csv"))
+    assert done.returncode == 0, done.stderr
+    with (tmp_path / "csv" / "nodes_Method.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {row["id:ID"]: row for row in csv.DictReader(handle)}
+    assert rows["method/lora"]["same_as:string[]"] == wikidata
+    other = tmp_path / "other.yaml"
+    other.write_text("- name: ViT\n  type: Method\n", encoding="utf-8")
+    done = kgbuild("load", "neo4j", "--from", str(out), "--aliases", str(other),
+                   env={"KGBUILD_NEO4J_URI": "bolt://127.0.0.1:9"})
+    assert done.returncode == 1
+    assert (f"{out} was built with {aliases}, not {other}: rebuild with `kgbuild build … --out {out} --aliases "
+            f"{other}` to apply it") in done.stderr

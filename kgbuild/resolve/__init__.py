@@ -192,7 +192,7 @@ def resolve(
                 full_names[canonical_form][m.canonical] += 1
     curated_by_form: dict[str, CuratedEntity] = {}
     # A user's alias file wins over the shipped lexicon's entries for the same form.
-    for entry in sorted(curated, key=lambda e: not e.shipped):
+    for entry in sorted(curated, key=lambda e: e.shipped):  # stable: the user's entries first, in file order
         head = form_key(entry.type, entry.name)
         curated_by_form.setdefault(head, entry)
         for alias in entry.aliases:

@@ -12,7 +12,7 @@ from kgbuild.extract.contract import write_jsonl
 from kgbuild.graph import KnowledgeGraph, to_networkx
 from kgbuild.model import IngestResult, PaperExtraction, Quarantined
 from kgbuild.sinks.rdf_files import INDEX_FILE, update_rdf_outputs
-from kgbuild.sinks.state import STATE_DIR, CorpusState, ExtractionPlan, save_state
+from kgbuild.sinks.state import RECIPE_FILE, STATE_DIR, CorpusState, ExtractionPlan, save_recipe, save_state
 from kgbuild.sinks.summary import RunSummary, render_text, summarise
 
 STORE_DIR = "store"
@@ -69,7 +69,9 @@ def up_to_date_summary(out_dir: Path, ingested: IngestResult, plan: ExtractionPl
     every output present), writing only the summary and quarantine report; None if the folder must be updated."""
     paths = {name: out_dir / filename for name, filename in OUTPUT_FILES.items()}
     run_file = out_dir / STATE_DIR / RUN_FILE
-    if plan.papers or not run_file.exists() or not all(path.exists() for path in paths.values()):
+    # A folder from before build recipes were recorded (state/build.json) is written once more to record it.
+    recipe = out_dir / STATE_DIR / RECIPE_FILE
+    if plan.papers or not run_file.exists() or not recipe.exists() or not all(p.exists() for p in paths.values()):
         return None
     last = json.loads(run_file.read_text(encoding="utf-8"))
     if last.get("fingerprint") != fingerprint:
@@ -85,12 +87,15 @@ def up_to_date_summary(out_dir: Path, ingested: IngestResult, plan: ExtractionPl
 
 def write_output_folder(out_dir: Path, ingested: IngestResult, state: CorpusState,
                         extractions: list[PaperExtraction], graph: KnowledgeGraph,
-                        plan: ExtractionPlan | None = None, fingerprint: str | None = None) -> RunSummary:
+                        plan: ExtractionPlan | None = None, fingerprint: str | None = None,
+                        aliases_file: str | None = None, include_generic: bool = False) -> RunSummary:
     """Update the folder's store and files with the graph of the whole corpus, rewriting only what changed.
 
     `extractions` are the resolved extractions of every paper in `state`; `ingested` is this run's input and
     `plan` what this run extracted of it (default: all). `fingerprint` (`corpus_fingerprint` of the state) is
     recorded last, so that the next run with the same corpus can tell that nothing needs rewriting.
+    `aliases_file` and `include_generic` are what the graph was resolved and linked with: recorded (the alias
+    file copied into the folder), so that exports and loads of the folder give this graph.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {name: out_dir / filename for name, filename in OUTPUT_FILES.items()}
@@ -99,6 +104,7 @@ def write_output_folder(out_dir: Path, ingested: IngestResult, state: CorpusStat
     paths["state"].mkdir(parents=True, exist_ok=True)
     rdf = update_rdf_outputs(graph, paths["store"], {fmt: paths[name] for name, fmt in RDF_EXPORTS.items()},
                              paths["state"] / INDEX_FILE)
+    save_recipe(out_dir, aliases_file, include_generic)
     save_state(state, out_dir)
     write_graphml(to_networkx(graph), paths["graphml"])
     write_jsonl(extractions, paths["extractions"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from kgbuild.extract.contract import from_contract, to_contract
 from kgbuild.graph import KnowledgeGraph, build_graph
 from kgbuild.graph.rdf import GRAPH_LAYOUT
 from kgbuild.model import ExtractorInfo, Paper, PaperDate, PaperExtraction, SourceRef
-from kgbuild.resolve import CuratedEntity, EntityRegistry, resolve
+from kgbuild.resolve import CuratedEntity, EntityRegistry, load_aliases, resolve
 
 STATE_DIR = "state"
 STATE_FILES = {"papers": "papers.jsonl", "extractions": "extractions.jsonl", "registry": "entities.json"}
@@ -147,17 +146,67 @@ def corpus_fingerprint(state: CorpusState, aliases_file: Path | None, include_ge
     return digest.hexdigest()
 
 
-def folder_graph(out_dir: Path, curated: Sequence[CuratedEntity] = (), include_generic: bool = False) -> KnowledgeGraph:
-    """The graph of an output folder's corpus, as its last build made it (the registry fixes every key)."""
+RECIPE_FILE = "build.json"
+RECIPE_ALIASES = "aliases"  # + the alias file's own suffix (.yaml, .csv): how it is parsed
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRecipe:
+    """What a build resolved and linked the folder's graph with, besides the corpus: the curated alias file (a
+    copy kept in the folder) and whether generic entities are nodes. Exports, reports and loads read it, so that
+    they give the graph the build wrote whatever the settings of the process reading the folder."""
+
+    aliases: Path | None = None  # the folder's copy of the alias file
+    aliases_source: str | None = None  # where the build read it
+    include_generic: bool = False
+
+    def curated(self) -> list[CuratedEntity]:
+        return load_aliases(self.aliases) if self.aliases is not None else []
+
+
+def save_recipe(out_dir: Path, aliases_file: Path | str | None, include_generic: bool) -> BuildRecipe:
+    """Record the build's alias file (copied into the folder) and generic-entity setting."""
+    folder = Path(out_dir) / STATE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(RECIPE_ALIASES + ".*"):
+        old.unlink()
+    copy = None
+    if aliases_file:
+        copy = folder / (RECIPE_ALIASES + Path(aliases_file).suffix.lower())
+        copy.write_bytes(Path(aliases_file).read_bytes())
+    record = {"aliases": copy.name if copy else None, "aliases_source": str(aliases_file) if aliases_file else None,
+              "include_generic": include_generic}
+    tmp = folder / (RECIPE_FILE + ".tmp")
+    tmp.write_text(json.dumps(record, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(folder / RECIPE_FILE)
+    return BuildRecipe(copy, record["aliases_source"], include_generic)
+
+
+def load_recipe(out_dir: Path) -> BuildRecipe:
+    """The recipe the folder's last build recorded (none: a folder built before recipes were kept, read as built
+    without an alias file)."""
+    path = Path(out_dir) / STATE_DIR / RECIPE_FILE
+    if not path.exists():
+        return BuildRecipe()
+    record = json.loads(path.read_text(encoding="utf-8"))
+    aliases = Path(out_dir) / STATE_DIR / record["aliases"] if record["aliases"] else None
+    return BuildRecipe(aliases, record["aliases_source"], bool(record["include_generic"]))
+
+
+def folder_graph(out_dir: Path) -> KnowledgeGraph:
+    """The graph of an output folder's corpus, as its last build made it: the registry fixes every key, and the
+    build's recipe (its alias file and generic-entity setting) is applied, not the reader's settings."""
     state = load_state(out_dir)
     if not state.papers:
         raise FileNotFoundError(f"{out_dir}: no kgbuild output folder here (expected {Path(out_dir) / STATE_DIR}/)")
+    recipe = load_recipe(out_dir)
     papers, extractions = state.corpus()
-    resolution = resolve(extractions, curated, state.registry)
-    return build_graph(papers, resolution.extractions, resolution.entities, include_generic)
+    resolution = resolve(extractions, recipe.curated(), state.registry)
+    return build_graph(papers, resolution.extractions, resolution.entities, recipe.include_generic)
 
 
 __all__ = [
-    "BATCHES_DIR", "STATE_DIR", "CorpusState", "ExtractionPlan", "corpus_fingerprint", "folder_graph", "load_state",
-    "paper_from_dict", "paper_to_dict", "save_batch", "save_state",
+    "BATCHES_DIR", "RECIPE_FILE", "STATE_DIR", "BuildRecipe", "CorpusState", "ExtractionPlan", "corpus_fingerprint",
+    "folder_graph", "load_recipe", "load_state", "paper_from_dict", "paper_to_dict", "save_batch", "save_recipe",
+    "save_state",
 ]

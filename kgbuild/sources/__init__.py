@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import glob
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -199,5 +199,34 @@ def ingest(
     return result
 
 
-__all__ = ["FORMATS", "FieldNames", "UnknownFormat", "detect_format", "expand_inputs", "ingest", "read_file",
-           "read_records"]
+def identify(papers: Sequence[Paper], known: Iterable[Paper]) -> list[Paper]:
+    """This run's papers under the ids an output folder knows them by already (`known`: its papers from earlier
+    runs). A paper first seen as `hash:…` and now with its arXiv id, or the other way round, or under another
+    content hash (its title was missing, say), keeps the id it was first given; its arXiv id and URL fill the
+    known record's gaps, so that later listings find it by arXiv id too. Two records with different arXiv ids
+    are different papers whatever their text, and the same id always is the same paper."""
+    known_ids: set[str] = set()
+    by_arxiv: dict[str, Paper] = {}
+    by_text: dict[str, Paper] = {}
+    for paper in known:
+        known_ids.add(paper.id)
+        if paper.arxiv_id:
+            by_arxiv.setdefault(paper.arxiv_id, paper)
+        if paper.abstract:
+            by_text.setdefault(abstract_fingerprint(paper.abstract), paper)
+    out: list[Paper] = []
+    for paper in papers:
+        match = None
+        if paper.id not in known_ids:
+            match = by_arxiv.get(paper.arxiv_id) if paper.arxiv_id else None
+            same_text = by_text.get(abstract_fingerprint(paper.abstract)) if paper.abstract else None
+            if match is None and same_text is not None and not (
+                    same_text.arxiv_id and paper.arxiv_id and same_text.arxiv_id != paper.arxiv_id):
+                match = same_text
+        out.append(paper if match is None else replace(
+            paper, id=match.id, arxiv_id=paper.arxiv_id or match.arxiv_id, url=paper.url or match.url))
+    return out
+
+
+__all__ = ["FORMATS", "FieldNames", "UnknownFormat", "detect_format", "expand_inputs", "identify", "ingest",
+           "read_file", "read_records"]
