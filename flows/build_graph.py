@@ -24,6 +24,7 @@ from kgbuild.resolve import Resolution, load_aliases, resolve
 from kgbuild.settings import Settings
 from kgbuild.sinks import CorpusState, RunSummary, load_state, render_markdown, write_output_folder
 from kgbuild.sinks.files import up_to_date_summary
+from kgbuild.sinks.lock import FolderLock
 from kgbuild.sinks.neo4j import LEDGER_FILE, LoadReport, load_graph, render_load_markdown
 from kgbuild.sinks.state import ExtractionPlan, corpus_fingerprint, save_batch
 from kgbuild.sources import FieldNames, identify, ingest
@@ -139,35 +140,39 @@ def build_graph_flow(
                                    ("dask_address", dask_address), ("dask_workers", dask_workers)) if v is not None}
     settings = Settings(**overrides)
     ingested = ingest_inputs(inputs, settings)
-    state = load_folder_state(out_dir)
-    ingested = match_known_papers(quote(ingested), quote(state))
-    spec = prepare_extractor(settings)
-    # Incremental: papers whose text and extractor are unchanged since the folder's last run keep their extraction.
-    plan = state.plan_extraction(ingested.papers, spec.info)
-    get_run_logger().info("event=plan papers=%d new=%d reextracted=%d unchanged=%d", len(ingested.papers),
-                          plan.new, plan.reextracted, plan.unchanged)
-    batches = list(batched(plan.papers, settings.batch_size))
-    with extraction_runner(settings) as runner:
-        futures = runner.map(extract_batch, {"batch": batches, "spec": unmapped(spec)})
-        # Checkpointed here, in the process that owns the output folder, as each batch comes back.
-        for done, batch in enumerate(completed_results(futures), start=1):
-            checkpoint_batch(batch, out_dir)
-            get_run_logger().info("event=extracted batch=%d/%d papers=%d", done, len(batches), len(batch))
-    extractions = [x for batch in futures.result() for x in batch]  # raises the error of a failed batch
-    state = update_corpus(quote(state), quote(ingested), quote(extractions))
-    # A rerun over the same corpus (nothing new, nothing changed) rewrites nothing.
-    fingerprint, summary = check_up_to_date(out_dir, quote(ingested), quote(state), quote(plan), settings)
-    if summary is None or load_neo4j:
-        resolution = resolve_entities(quote(state), settings)
-        graph = link_graph(quote(state), quote(resolution), settings)
-    if summary is None:
-        summary = write_outputs(out_dir, quote(ingested), quote(state), quote(resolution), quote(graph), quote(plan),
-                                fingerprint, settings)
-    # Published before the Neo4j load, so that the run's counts are on record even if the database is down.
-    create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary),
-                             description="Counts of the kgbuild build run")
-    if load_neo4j:  # the database named by KGBUILD_NEO4J_URI; the password from env or a Prefect Secret block
-        report = load_into_neo4j(out_dir, quote(graph), settings)
-        create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary)
-                                 + "\n" + render_load_markdown(report), description="Counts of the kgbuild build run")
+    # This run owns the folder from reading its state to its last write: a second run waits (kgbuild.sinks.lock).
+    with FolderLock(out_dir, settings.lock_wait_seconds, get_run_logger().warning):
+        state = load_folder_state(out_dir)
+        ingested = match_known_papers(quote(ingested), quote(state))
+        spec = prepare_extractor(settings)
+        # Incremental: papers whose text and extractor are unchanged since the folder's last run keep their
+        # extraction.
+        plan = state.plan_extraction(ingested.papers, spec.info)
+        get_run_logger().info("event=plan papers=%d new=%d reextracted=%d unchanged=%d", len(ingested.papers),
+                              plan.new, plan.reextracted, plan.unchanged)
+        batches = list(batched(plan.papers, settings.batch_size))
+        with extraction_runner(settings) as runner:
+            futures = runner.map(extract_batch, {"batch": batches, "spec": unmapped(spec)})
+            # Checkpointed here, in the process that owns the output folder, as each batch comes back.
+            for done, batch in enumerate(completed_results(futures), start=1):
+                checkpoint_batch(batch, out_dir)
+                get_run_logger().info("event=extracted batch=%d/%d papers=%d", done, len(batches), len(batch))
+        extractions = [x for batch in futures.result() for x in batch]  # raises the error of a failed batch
+        state = update_corpus(quote(state), quote(ingested), quote(extractions))
+        # A rerun over the same corpus (nothing new, nothing changed) rewrites nothing.
+        fingerprint, summary = check_up_to_date(out_dir, quote(ingested), quote(state), quote(plan), settings)
+        if summary is None or load_neo4j:
+            resolution = resolve_entities(quote(state), settings)
+            graph = link_graph(quote(state), quote(resolution), settings)
+        if summary is None:
+            summary = write_outputs(out_dir, quote(ingested), quote(state), quote(resolution), quote(graph),
+                                    quote(plan), fingerprint, settings)
+        # Published before the Neo4j load, so that the run's counts are on record even if the database is down.
+        create_markdown_artifact(key="kgbuild-run-summary", markdown=render_markdown(summary),
+                                 description="Counts of the kgbuild build run")
+        if load_neo4j:  # the database named by KGBUILD_NEO4J_URI; the password from env or a Prefect Secret block
+            report = load_into_neo4j(out_dir, quote(graph), settings)
+            create_markdown_artifact(key="kgbuild-run-summary",
+                                     markdown=render_markdown(summary) + "\n" + render_load_markdown(report),
+                                     description="Counts of the kgbuild build run")
     return summary

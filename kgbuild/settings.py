@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     neo4j_batch_size: int = Field(500, ge=1, description="rows per UNWIND batch")
     neo4j_max_batch_bytes: int | None = Field(None, ge=256, description="cap on a batch's parameter size in bytes")
     neo4j_retry_seconds: float = Field(30.0, gt=0, description="how long the driver retries a failing transaction")
+    lock_wait_seconds: float = Field(3600.0, ge=0, description="how long a run waits for another run into the same "
+                                                               "output folder to finish")
     dask_address: str | None = Field(None, description="Dask scheduler (tcp://host:8786) to run extraction batches on")
     dask_workers: int | None = Field(None, ge=1, description="run extraction batches on a local Dask cluster of "
                                                             "this many worker processes")
