@@ -20,9 +20,11 @@ from rdflib.namespace import OWL, SH
 from kgbuild.export import jsonld_context
 from kgbuild.graph.vocab import DCTERMS, KG, SCHEMA, SKOS
 from kgbuild.sinks import STORE_DIR, GraphStore
+from kgbuild.sinks.lock import LOCK_FILE
 
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 CONTEXT = ROOT / "ontology" / "context.jsonld"
+LOCK = Path("state") / LOCK_FILE
 
 
 def rdflib_term(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> rdflib.term.Node:
@@ -186,9 +188,10 @@ def test_a_new_extractor_or_changed_text_means_re_extraction(handmade_ingest, ha
 
 
 def folder_files(out: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file of an output folder but the run's summary: its bytes and modification time."""
+    """Every file of an output folder but the run's summary and the lock every run takes (kgbuild.sinks.lock):
+    its bytes and modification time."""
     return {str(f.relative_to(out)): (f.read_bytes(), f.stat().st_mtime_ns) for f in sorted(out.rglob("*"))
-            if f.is_file() and f.name not in ("summary.json", "summary.txt")}
+            if f.is_file() and f.name not in ("summary.json", "summary.txt") and f.relative_to(out) != LOCK}
 
 
 def rewritten_from_scratch(out: Path, inputs: list[str], copy: Path, pipeline: str) -> Path:
