@@ -81,17 +81,12 @@ def support_key(kind: EdgeKind) -> str:
 
 
 def entity_support(graph: KnowledgeGraph) -> dict[str, dict[str, int]]:
-    """Per entity node id and edge kind pointing at it, the papers stating it (`papers_uses`: "how many papers use
-    LoRA"; a claim's ABOUT counts for its paper). The node's own `papers` counts the papers mentioning it."""
-    entity_ids = {n.id for n in graph.nodes.values() if n.kind in ENTITY_KINDS}
-    by_kind: dict[str, dict[str, set[str]]] = {}
-    for edge in graph.edges.values():
-        if edge.target in entity_ids:
-            by_kind.setdefault(edge.target, {}).setdefault(support_key(edge.kind), set()).add(
-                edge.provenance.paper_id)
-    out: dict[str, dict[str, int]] = {}
-    for node_id in entity_ids:
-        out[node_id] = {key: len(ids) for key, ids in sorted(by_kind.get(node_id, {}).items())}
+    """Per entity node id, `graph.support()` of each edge kind pointing at it, keyed `papers_uses` ("how many papers
+    use LoRA"), `papers_about`, ... The node's own `papers` counts the papers mentioning it."""
+    out: dict[str, dict[str, int]] = {n.id: {} for n in graph.nodes.values() if n.kind in ENTITY_KINDS}
+    for (kind, target), papers in sorted(graph.support().items()):
+        if target in out:
+            out[target][support_key(kind)] = papers
     return out
 
 
