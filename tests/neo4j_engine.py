@@ -18,7 +18,7 @@ import signal
 import socket
 import subprocess
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ENGINE_DIR = Path(__file__).parent / "engines" / "neo4j"
@@ -66,7 +66,6 @@ class Neo4jProcess:
     user: str = "neo4j"
     process: subprocess.Popen | None = None
     log: Path | None = None
-    _reader: threading.Thread | None = field(default=None, repr=False)
 
     def stop(self) -> None:
         """Close the server cleanly (end of its input), then wait for it."""
@@ -117,7 +116,7 @@ class Neo4jEngine:
                                f"{log.read_text(errors='replace')[-6000:]}")
         info = json.loads(line[0])
         return Neo4jProcess(info["bolt"].rstrip("/"), info["http"].rstrip("/"), Path(info["home"]), info["version"],
-                            password, process=process, log=log, _reader=reader)
+                            password, process=process, log=log)
 
     def admin(self, home: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
         """`neo4j-admin <args>` (Neo4j's own AdminTool) with `home` as NEO4J_HOME (its conf/ created empty)."""

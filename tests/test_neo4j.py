@@ -316,17 +316,22 @@ def test_the_schema_step_twice(neo4j_db):
 
 # --- the Cypher library -------------------------------------------------------------------------------------------
 
+def run_library(runner: BoltRunner, name: str, **params: object) -> list[list]:
+    """queries/<name>.cypher with its example values, or the given ones, as rows."""
+    text = (QUERIES / f"{name}.cypher").read_text(encoding="utf-8")
+    assert text.startswith("// "), f"{name}: the first line says what the query is for"
+    records = runner.query(cypher_statement(text), {**cypher_example_params(text), **params})
+    return [list(record.values()) for record in records]
+
+
 @pytest.fixture
 def library(neo4j_db, handmade_graph):
-    """Runs queries/<name>.cypher with its example values, or the given ones, on the hand-made graph."""
+    """Runs a library query (`run_library`) on the hand-made graph."""
     init_schema(neo4j_db)
     Neo4jLoader(neo4j_db).run(handmade_graph)
 
     def run(name: str, **params: object) -> list[list]:
-        text = (QUERIES / f"{name}.cypher").read_text(encoding="utf-8")
-        assert text.startswith("// "), f"{name}: the first line says what the query is for"
-        records = neo4j_db.query(cypher_statement(text), {**cypher_example_params(text), **params})
-        return [list(record.values()) for record in records]
+        return run_library(neo4j_db, name, **params)
 
     run.runner = neo4j_db
     return run
@@ -371,11 +376,9 @@ def test_methods_beating_baseline(neo4j_db, margins_graph):
     # The margins corpus (tests/conftest.py): ScaLoRA and RoBERTa beat LoRA on GLUE, DETR beats Faster R-CNN on COCO.
     init_schema(neo4j_db)
     Neo4jLoader(neo4j_db).run(margins_graph)
-    text = (QUERIES / "methods_beating_baseline.cypher").read_text(encoding="utf-8")
 
     def run(**params: object) -> list[list]:
-        records = neo4j_db.query(cypher_statement(text), {**cypher_example_params(text), **params})
-        return [list(r.values()) for r in records]
+        return run_library(neo4j_db, "methods_beating_baseline", **params)
 
     rows = [["ScaLoRA", "LoRA", "GLUE", "accuracy", "1.7 points", 1.7, "points", "margins:1"],
             ["RoBERTa", "LoRA", "GLUE", "accuracy", "0.9 points", 0.9, "points", "margins:2"]]
